@@ -1,0 +1,1 @@
+"""Persistence: configuration, engine, tables and migrations. Knows tables, not rules."""

@@ -1,0 +1,70 @@
+"""Every setting comes from the environment, read here and nowhere else."""
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    """Where the default SQLite file and the generated secret live."""
+    path = Path(os.environ.get("GREEN_EGRET_DATA_DIR", PROJECT_ROOT / "data"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for any PostgreSQL URL, whatever driver the operator wrote."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _load_or_create_secret(path: Path) -> str:
+    """A secret generated once with mode 600, so the ledger's HMAC survives restarts."""
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret: str
+    base_url: str
+    city: str
+    timezone: str
+    grams_per_point: int
+    volunteer_points_per_hour: int
+
+
+@lru_cache(maxsize=None)
+def _settings_for(env_key: tuple) -> Settings:
+    env = dict(env_key)
+    data = data_dir()
+    url = env.get("DATABASE_URL") or f"sqlite:///{data / 'green_egret.db'}"
+    secret = env.get("GREEN_EGRET_SECRET") or _load_or_create_secret(data / "secret.key")
+    return Settings(
+        database_url=normalise_database_url(url),
+        secret=secret,
+        base_url=env.get("GREEN_EGRET_BASE_URL", "http://localhost:8501").rstrip("/"),
+        city=env.get("GREEN_EGRET_CITY", "xiamen"),
+        timezone=env.get("GREEN_EGRET_TIMEZONE", "Asia/Shanghai"),
+        grams_per_point=int(env.get("GREEN_EGRET_GRAMS_PER_POINT", "1")),
+        volunteer_points_per_hour=int(env.get("GREEN_EGRET_VOLUNTEER_POINTS_PER_HOUR", "100")),
+    )
+
+
+def get_settings() -> Settings:
+    """Settings for the current environment; tests change the environment and get new ones."""
+    keys = ("DATABASE_URL", "GREEN_EGRET_SECRET", "GREEN_EGRET_BASE_URL", "GREEN_EGRET_CITY",
+            "GREEN_EGRET_TIMEZONE", "GREEN_EGRET_GRAMS_PER_POINT", "GREEN_EGRET_VOLUNTEER_POINTS_PER_HOUR",
+            "GREEN_EGRET_DATA_DIR")
+    return _settings_for(tuple((k, os.environ[k]) for k in keys if k in os.environ))

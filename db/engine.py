@@ -1,0 +1,71 @@
+"""One engine per database URL, with the settings that make writes safe on SQLite and PostgreSQL."""
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Iterator
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from db.config import get_settings
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _make_sqlite_safe(engine: Engine) -> None:
+    """pysqlite's own transaction handling is off; every transaction opens with BEGIN IMMEDIATE.
+
+    Taking the write lock at BEGIN means a read-then-write can never fail half-way with "database is
+    locked": a second writer waits (busy timeout) instead of being refused at its first write.
+    Read-only sessions ask for a deferred BEGIN so readers never queue behind writers (WAL).
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        readonly = connection.get_execution_options().get("readonly", False)
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+@lru_cache(maxsize=16)
+def engine_for(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                                                  "check_same_thread": False})
+        _make_sqlite_safe(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def get_engine() -> Engine:
+    return engine_for(get_settings().database_url)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def write_session() -> Iterator[Session]:
+    """A transaction that commits on success and rolls back whole on any error."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        with session.begin():
+            yield session
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A read-only unit of work: a deferred transaction on SQLite, rolled back at the end."""
+    engine = get_engine()
+    with engine.connect().execution_options(readonly=True) as connection:
+        with Session(bind=connection, expire_on_commit=False) as session:
+            yield session

@@ -1,0 +1,277 @@
+"""Every table of the data model (DESIGN.md), in one place so migrations and code agree."""
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from db.types import AwareDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _when(*, nullable: bool = False, index: bool = False):
+    """An aware UTC timestamp column."""
+    if nullable:
+        return Field(default=None, sa_type=AwareDateTime, nullable=True, index=index)
+    return Field(default_factory=utcnow, sa_type=AwareDateTime, nullable=False, index=index)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(max_length=80)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default="resident", max_length=16, index=True)
+    district: str | None = Field(default=None, max_length=32)
+    language: str | None = Field(default=None, max_length=8)
+    leaderboard_opt_in: bool = Field(default=False)
+    nickname: str | None = Field(default=None, max_length=40)
+    failed_signins: int = Field(default=0)
+    first_failed_at: datetime | None = _when(nullable=True)
+    locked_until: datetime | None = _when(nullable=True)
+    disabled: bool = Field(default=False)
+    deleted_at: datetime | None = _when(nullable=True)
+    created_at: datetime = _when()
+
+
+class SignInSession(SQLModel, table=True):
+    """Server-side half of a sign-in; the browser holds only a signed id in an HttpOnly cookie."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = _when()
+    last_seen_at: datetime = _when()
+    expires_at: datetime = Field(sa_type=AwareDateTime)
+    ended_at: datetime | None = _when(nullable=True)
+    handoff_hash: str | None = Field(default=None, max_length=64, index=True)
+    handoff_expires_at: datetime | None = _when(nullable=True)
+
+
+class ActionType(SQLModel, table=True):
+    """One version of a catalogue action; a new factor is a new row, so old entries keep theirs."""
+
+    __table_args__ = (UniqueConstraint("code", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, index=True)
+    version: int = Field(default=1)
+    current: bool = Field(default=True, index=True)
+    category: str = Field(max_length=16)
+    name_zh: str = Field(max_length=80)
+    name_en: str = Field(max_length=80)
+    unit: str = Field(max_length=24)
+    factor_g: float = Field(default=0.0, description="grams CO2e avoided per unit, as credited")
+    baseline_g: float | None = Field(default=None, description="trips: baseline grams per unit")
+    mode_g: float | None = Field(default=None, description="trips: the mode's own grams per unit")
+    factor_kind: str = Field(default="reduction", max_length=16)
+    credit_share: float = Field(default=1.0)
+    points_per_unit: int | None = Field(default=None, description="volunteering: points per hour")
+    daily_cap: float | None = Field(default=None, description="units a user may credit per local day")
+    plausibility_limit: float | None = Field(default=None, description="units above which a claim is reviewed")
+    verification: str = Field(default="self", max_length=8)
+    source: str = Field(default="", max_length=400)
+    year: str = Field(default="", max_length=16)
+    confidence: str = Field(default="", max_length=16)
+    provisional: bool = Field(default=False)
+    active: bool = Field(default=True)
+    created_at: datetime = _when()
+
+
+class Place(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=32, index=True)
+    name_zh: str = Field(max_length=120)
+    name_en: str = Field(max_length=120)
+    district: str | None = Field(default=None, max_length=32)
+    geometry: dict = Field(sa_type=JSON)
+    properties: dict = Field(default_factory=dict, sa_type=JSON)
+    confidence: str = Field(default="", max_length=16)
+    pinned: bool = Field(default=True)
+    closed_reason: str | None = Field(default=None, max_length=400)
+    closed_from: datetime | None = _when(nullable=True)
+    closed_until: datetime | None = _when(nullable=True)
+    updated_at: datetime = _when()
+
+
+class Checkpoint(SQLModel, table=True):
+    """An event, recycling station or trailhead: a place and a window that credit one action once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16, index=True)
+    title_zh: str = Field(max_length=120)
+    title_en: str = Field(max_length=120)
+    description_zh: str = Field(default="", max_length=2000)
+    description_en: str = Field(default="", max_length=2000)
+    place_id: str | None = Field(default=None, foreign_key="place.id")
+    lat: float | None = None
+    lon: float | None = None
+    starts_at: datetime = Field(sa_type=AwareDateTime)
+    ends_at: datetime = Field(sa_type=AwareDateTime)
+    capacity: int | None = None
+    expected_attendance: int | None = None
+    points_per_hour: int | None = None
+    action_code: str = Field(default="volunteer", max_length=40)
+    rotating: bool = Field(default=False)
+    status: str = Field(default="draft", max_length=16, index=True)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _when()
+
+
+class EventSignup(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("checkpoint_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    checkpoint_id: int = Field(foreign_key="checkpoint.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = _when()
+
+
+class Claim(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    action_type_id: int = Field(foreign_key="actiontype.id")
+    action_code: str = Field(max_length=40, index=True)
+    quantity: float
+    occurred_at: datetime = Field(sa_type=AwareDateTime)
+    local_day: str = Field(max_length=10, index=True)
+    status: str = Field(max_length=16, index=True)
+    status_reason: str | None = Field(default=None, max_length=400)
+    note: str | None = Field(default=None, max_length=1000)
+    photo: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    photo_type: str | None = Field(default=None, max_length=32)
+    checkpoint_id: int | None = Field(default=None, foreign_key="checkpoint.id")
+    co2e_g: int = Field(default=0)
+    points: int = Field(default=0)
+    reviewer_id: int | None = Field(default=None, foreign_key="user.id")
+    review_reason: str | None = Field(default=None, max_length=400)
+    reviewed_at: datetime | None = _when(nullable=True)
+    idempotency_key: str = Field(max_length=120, unique=True)
+    created_at: datetime = _when(index=True)
+
+
+class CheckIn(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("checkpoint_id", "user_id", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    checkpoint_id: int = Field(foreign_key="checkpoint.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    period: str = Field(max_length=16)
+    checked_in_at: datetime = _when()
+    checked_out_at: datetime | None = _when(nullable=True)
+    hours: float | None = None
+    status: str = Field(default="open", max_length=16, index=True)
+    flag: str | None = Field(default=None, max_length=200)
+    claim_id: int | None = Field(default=None, foreign_key="claim.id")
+
+
+class LedgerEntry(SQLModel, table=True):
+    """Append-only: database triggers refuse UPDATE and DELETE; the hash chains each user's entries."""
+
+    __table_args__ = (UniqueConstraint("user_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    seq: int
+    kind: str = Field(max_length=16, index=True)
+    points: int
+    co2e_g: int = Field(default=0)
+    action_code: str | None = Field(default=None, max_length=40, index=True)
+    action_type_id: int | None = Field(default=None, foreign_key="actiontype.id")
+    quantity: float | None = None
+    claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
+    redemption_id: int | None = Field(default=None, foreign_key="redemption.id")
+    checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
+    original_entry_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("ledgerentry.id"), nullable=True))
+    reason: str | None = Field(default=None, max_length=400)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _when(index=True)
+    idempotency_key: str = Field(max_length=120, unique=True)
+    request_digest: str = Field(max_length=64, description="digest of what was asked, to spot key reuse")
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class Balance(SQLModel, table=True):
+    """The per-user lock and running totals, written in the same transaction as each entry."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    points: int = Field(default=0)
+    co2e_g: int = Field(default=0)
+    last_seq: int = Field(default=0)
+    head_hash: str = Field(max_length=64)
+    updated_at: datetime = _when()
+
+
+class Reward(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    name_zh: str = Field(max_length=120)
+    name_en: str = Field(max_length=120)
+    description_zh: str = Field(default="", max_length=1000)
+    description_en: str = Field(default="", max_length=1000)
+    cost: int
+    stock: int | None = None
+    min_tier: str | None = Field(default=None, max_length=16)
+    monthly_budget: int | None = None
+    active: bool = Field(default=True)
+    created_at: datetime = _when()
+
+
+class Redemption(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    reward_id: int = Field(foreign_key="reward.id", index=True)
+    cost: int
+    code: str = Field(max_length=32, unique=True)
+    status: str = Field(default="active", max_length=16)
+    idempotency_key: str = Field(max_length=120, unique=True)
+    created_at: datetime = _when()
+    cancelled_at: datetime | None = _when(nullable=True)
+
+
+class Appeal(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    claim_id: int | None = Field(default=None, foreign_key="claim.id")
+    entry_id: int | None = Field(default=None, foreign_key="ledgerentry.id")
+    note: str = Field(max_length=1000)
+    status: str = Field(default="open", max_length=16, index=True)
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decision_reason: str | None = Field(default=None, max_length=400)
+    decided_at: datetime | None = _when(nullable=True)
+    created_at: datetime = _when()
+
+
+class AnomalyFlag(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    kind: str = Field(max_length=32)
+    detail: str = Field(default="", max_length=400)
+    claim_id: int | None = Field(default=None, foreign_key="claim.id")
+    checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
+    status: str = Field(default="open", max_length=16, index=True)
+    created_at: datetime = _when()
+
+
+class DailyRollup(SQLModel, table=True):
+    """City aggregates per local day, kept in step with the ledger so dashboards never scan it."""
+
+    __table_args__ = (UniqueConstraint("day", "district", "action_code", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    day: str = Field(max_length=10, index=True)
+    district: str = Field(default="", max_length=32)
+    action_code: str = Field(default="", max_length=40)
+    kind: str = Field(max_length=16)
+    entries: int = Field(default=0)
+    points: int = Field(default=0)
+    co2e_g: int = Field(default=0)
+
+
+class AuditLog(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    action: str = Field(max_length=64, index=True)
+    target_type: str = Field(default="", max_length=32)
+    target_id: str = Field(default="", max_length=64)
+    before: dict | None = Field(default=None, sa_type=JSON)
+    after: dict | None = Field(default=None, sa_type=JSON)
+    created_at: datetime = _when(index=True)

@@ -1,0 +1,32 @@
+"""Register: what is stored and why, and a separate consent for the leaderboard."""
+import streamlit as st
+
+from db.engine import write_session
+from points.accounts import register
+from points.errors import DomainError
+from ui import auth
+from ui.i18n import current_language, error_text, t
+
+st.title(t("nav.register"))
+st.caption(t("account.privacy_notice"))
+with st.form("register"):
+    username = st.text_input(t("account.username"), help=t("account.username_help"))
+    display_name = st.text_input(t("account.display_name"))
+    password = st.text_input(t("account.password"), type="password", help=t("account.password_help"))
+    repeat = st.text_input(t("account.password_repeat"), type="password")
+    opt_in = st.checkbox(t("account.leaderboard_consent"))
+    submitted = st.form_submit_button(t("portal.register"), type="primary")
+
+if submitted:
+    if password != repeat:
+        st.error(t("error.password_mismatch"))
+    else:
+        try:
+            with write_session() as session:
+                register(session, username=username, display_name=display_name, password=password,
+                         language=current_language(), leaderboard_opt_in=opt_in)
+            auth.sign_in(username, password)
+        except DomainError as error:
+            st.error(error_text(error))
+        else:
+            st.rerun()

@@ -1,0 +1,30 @@
+"""My account: profile, language and password."""
+import streamlit as st
+
+from db.engine import write_session
+from points.accounts import change_password
+from points.errors import DomainError
+from ui import auth
+from ui.i18n import error_text, t
+
+user = auth.current_user()
+st.title(t("nav.account"))
+st.write(t("account.summary", name=user.display_name, username=user.username, role=t(f"role.{user.role}")))
+
+st.subheader(t("account.change_password"))
+with st.form("change_password", clear_on_submit=True):
+    old = st.text_input(t("account.password_current"), type="password")
+    new = st.text_input(t("account.password_new"), type="password", help=t("account.password_help"))
+    repeat = st.text_input(t("account.password_repeat"), type="password")
+    submitted = st.form_submit_button(t("account.change_password"))
+if submitted:
+    if new != repeat:
+        st.error(t("error.password_mismatch"))
+    else:
+        try:
+            with write_session() as session:
+                change_password(session, user_id=user.id, old_password=old, new_password=new)
+        except DomainError as error:
+            st.error(error_text(error))
+        else:
+            st.success(t("account.password_changed"))

@@ -1,0 +1,122 @@
+"""The append-only, hash-chained point ledger: the single place where points change.
+
+Every write locks the user's Balance row, appends one LedgerEntry whose hash chains to the previous one,
+and updates the Balance in the same transaction. A repeated idempotency key returns the first entry.
+"""
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from db.config import get_settings
+from db.engine import is_sqlite
+from db.models import Balance, LedgerEntry
+from points.clock import utcnow
+from points.errors import DomainError
+
+GENESIS_HASH = "0" * 64
+MAX_ENTRY_POINTS = 10_000_000
+KINDS = ("earn", "redeem", "reversal", "adjust", "expire")
+
+HASHED_FIELDS = ("user_id", "seq", "kind", "points", "co2e_g", "action_code", "action_type_id", "quantity",
+                 "claim_id", "redemption_id", "checkin_id", "original_entry_id", "reason", "created_by",
+                 "created_at", "idempotency_key", "request_digest")
+
+
+@dataclass(frozen=True)
+class Posted:
+    entry: LedgerEntry
+    created: bool
+
+
+def canonical_json(values: dict) -> str:
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def request_digest(request: dict) -> str:
+    """What the caller asked for, so a reused key with other content is told apart from a retry."""
+    return hashlib.sha256(canonical_json(request).encode()).hexdigest()
+
+
+def entry_fields(entry: LedgerEntry) -> dict:
+    values = {name: getattr(entry, name) for name in HASHED_FIELDS}
+    values["created_at"] = entry.created_at.isoformat(timespec="microseconds")
+    if values["quantity"] is not None:
+        values["quantity"] = repr(float(values["quantity"]))
+    return values
+
+
+def chain_hash(prev_hash: str, entry: LedgerEntry, secret: str | None = None) -> str:
+    key = (secret or get_settings().secret).encode()
+    message = (prev_hash + canonical_json(entry_fields(entry))).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def open_balance(session: Session, user_id: int) -> Balance:
+    """Create the user's empty Balance (the lock row); called once when the user is created."""
+    balance = Balance(user_id=user_id, head_hash=GENESIS_HASH)
+    session.add(balance)
+    return balance
+
+
+def lock_balance(session: Session, user_id: int) -> Balance:
+    """Take the per-user lock: FOR UPDATE on PostgreSQL; SQLite already holds BEGIN IMMEDIATE."""
+    query = select(Balance).where(Balance.user_id == user_id)
+    if not is_sqlite(session.get_bind()):
+        query = query.with_for_update()
+    balance = session.execute(query).scalar_one_or_none()
+    if balance is None:
+        raise DomainError("unknown_user")
+    return balance
+
+
+def find_by_key(session: Session, idempotency_key: str) -> LedgerEntry | None:
+    return session.execute(
+        select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)).scalar_one_or_none()
+
+
+def replay(existing: LedgerEntry, digest: str) -> Posted:
+    """A key's outcome is final: the same request gets the first entry, another request is a conflict."""
+    if existing.request_digest != digest:
+        raise DomainError("idempotency_conflict")
+    return Posted(existing, False)
+
+
+def post(session: Session, *, user_id: int, kind: str, points: int, idempotency_key: str, request: dict,
+         co2e_g: int = 0, now: datetime | None = None, **links) -> Posted:
+    """Append one entry for `user_id` inside the caller's transaction; the caller commits.
+
+    `links` are the optional LedgerEntry columns (action_code, claim_id, reason, created_by, ...).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown ledger kind {kind!r}")
+    if not isinstance(points, int) or abs(points) > MAX_ENTRY_POINTS:
+        raise DomainError("points_out_of_range")
+    digest = request_digest(request)
+    balance = lock_balance(session, user_id)
+    existing = find_by_key(session, idempotency_key)
+    if existing is not None:
+        return replay(existing, digest)
+    if balance.points + points < 0:
+        raise DomainError("insufficient_points", balance=balance.points, needed=-points)
+    entry = LedgerEntry(user_id=user_id, seq=balance.last_seq + 1, kind=kind, points=points, co2e_g=co2e_g,
+                        idempotency_key=idempotency_key, request_digest=digest,
+                        created_at=now or utcnow(), prev_hash=balance.head_hash, hash="", **links)
+    entry.hash = chain_hash(balance.head_hash, entry)
+    session.add(entry)
+    balance.points += points
+    balance.co2e_g += co2e_g
+    balance.last_seq = entry.seq
+    balance.head_hash = entry.hash
+    balance.updated_at = entry.created_at
+    session.add(balance)
+    session.flush()
+    return Posted(entry, True)
+
+
+def get_balance(session: Session, user_id: int) -> Balance | None:
+    return session.get(Balance, user_id)

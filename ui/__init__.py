@@ -1,0 +1,1 @@
+"""What several pages share: sign-in, language, navigation, formatting, error display."""

@@ -1,0 +1,89 @@
+"""Who is signed in, read on every run from session state or the HttpOnly sign-in cookie."""
+import json
+import time
+
+import streamlit as st
+
+from db.engine import read_session, write_session
+from db.models import User
+from points import signin
+from points.accounts import authenticate
+from points.signin import COOKIE_NAME
+
+TOUCH_EVERY_SECONDS = 60
+
+
+def _cookie_session_id() -> str | None:
+    # dict(): under AppTest st.context.cookies is a mock whose .get() is always truthy (DESIGN traps).
+    return signin.session_id_from_cookie(dict(st.context.cookies).get(COOKIE_NAME))
+
+
+def _touch(session_id: str) -> None:
+    """Refresh the idle timer at most once a minute, so most reruns stay read-only."""
+    if time.monotonic() - st.session_state.get("touched_at", 0) < TOUCH_EVERY_SECONDS:
+        return
+    with write_session() as session:
+        signin.user_for_session(session, session_id=session_id)
+    st.session_state["touched_at"] = time.monotonic()
+
+
+def _forget() -> None:
+    for key in ("user_id", "sid", "touched_at"):
+        st.session_state.pop(key, None)
+
+
+def current_user() -> User | None:
+    """The signed-in user, or None; a disabled account or an ended session signs the browser out."""
+    session_id = st.session_state.get("sid") or _cookie_session_id()
+    if session_id:
+        with read_session() as session:
+            user = signin.user_for_session(session, session_id=session_id, touch=False)
+        if user is None:
+            _forget()
+            return None
+        st.session_state["sid"], st.session_state["user_id"] = session_id, user.id
+        _touch(session_id)
+        return user
+    user_id = st.session_state.get("user_id")
+    if user_id is None:
+        return None
+    with read_session() as session:
+        user = session.get(User, user_id)
+    if user is None or user.disabled or user.deleted_at is not None:
+        _forget()
+        return None
+    return user
+
+
+def sign_in(username: str, password: str) -> User:
+    """Check the password, open a server-side session and queue the cookie hand-off for the browser."""
+    with write_session() as session:
+        user = authenticate(session, username=username, password=password)
+        token, handoff = signin.start_session(session, user_id=user.id)
+    _forget()
+    st.session_state["sid"] = signin.session_id_for_token(token)
+    st.session_state["user_id"] = user.id
+    st.session_state["cookie_handoff"] = handoff
+    if user.language:
+        st.session_state["lang"] = user.language
+    return user
+
+
+def sign_out() -> None:
+    with write_session() as session:
+        signin.end_session(session, session_id=st.session_state.get("sid") or _cookie_session_id())
+    _forget()
+    st.session_state["cookie_clear"] = True
+
+
+def send_cookie_instructions() -> None:
+    """Let the browser fetch the HttpOnly cookie (or drop it): Streamlit itself cannot set cookies."""
+    handoff = st.session_state.pop("cookie_handoff", None)
+    if handoff:
+        body = json.dumps({"handoff": handoff})
+        st.html(f"<script>fetch('/auth/session', {{method: 'POST', credentials: 'same-origin', "
+                f"headers: {{'Content-Type': 'application/json'}}, body: {json.dumps(body)}}});</script>",
+                unsafe_allow_javascript=True, width=1)
+    if st.session_state.pop("cookie_clear", False):
+        st.html("<script>fetch('/auth/signout', {method: 'POST', credentials: 'same-origin'});</script>",
+                unsafe_allow_javascript=True, width=1)

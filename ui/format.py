@@ -1,0 +1,29 @@
+"""Numbers, masses and dates in the reader's locale (Babel), times in the city's zone."""
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+from points.clock import city_zone
+from ui.i18n import babel_locale
+
+
+def number(value: float | int, digits: int = 0) -> str:
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=babel_locale())
+
+
+def grams(value: int) -> str:
+    """Grams under 10 kg, kilograms above, as people say them."""
+    if abs(value) >= 10_000:
+        return number(value / 1000, 1) + " kg"
+    return number(value) + " g"
+
+
+def day(value: date) -> str:
+    return format_date(value, format="medium", locale=babel_locale())
+
+
+def moment(value: datetime) -> str:
+    return format_datetime(value.astimezone(city_zone()), format="short", locale=babel_locale(),
+                           tzinfo=city_zone())

@@ -1,0 +1,43 @@
+"""Translations bound per run from session state: gettext.install() would be process-wide (DESIGN traps)."""
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import streamlit as st
+
+from points.errors import DomainError
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "assets" / "locales"
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
+
+
+@lru_cache(maxsize=None)
+def catalogue(language: str) -> dict[str, str]:
+    """All message files of one language merged; each area of the portal keeps its own file."""
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / language).glob("*.json")):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
+def language_from_locale(locale: str | None) -> str:
+    return "en" if (locale or "").lower().startswith("en") else DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    return st.session_state.get("lang", DEFAULT_LANGUAGE)
+
+
+def t(key: str, **params) -> str:
+    text = catalogue(current_language()).get(key) or catalogue("en").get(key, key)
+    return text.format(**params) if params else text
+
+
+def error_text(error: DomainError) -> str:
+    return t(f"error.{error.code}", **error.params)
+
+
+def babel_locale() -> str:
+    return BABEL_LOCALES[current_language()]

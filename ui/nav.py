@@ -1,0 +1,45 @@
+"""Which pages each role sees. Every page has a stable url_path (DESIGN contracts)."""
+from dataclasses import dataclass
+
+from points.roles import ADMIN, AUDITOR, ORGANIZER, RESIDENT
+
+SIGNED_OUT = "signed_out"
+SIGNED_IN = (RESIDENT, ORGANIZER, ADMIN, AUDITOR)
+EVERYONE = (SIGNED_OUT, *SIGNED_IN)
+STAFF = (ADMIN, AUDITOR)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str                      # url_path, and the message key nav.<key>
+    path: str                     # script under pages/<audience>/
+    icon: str
+    roles: tuple[str, ...]        # who may open it; SIGNED_OUT means visitors who are not signed in
+    section: str                  # menu group, message key section.<section>
+    default_for: tuple[str, ...] = ()
+    hidden: bool = False          # routable but kept out of the menu
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("home", "pages/public/landing.py", ":material/home:", (SIGNED_OUT,), "portal",
+             default_for=(SIGNED_OUT,)),
+    PageSpec("signin", "pages/public/signin.py", ":material/login:", (SIGNED_OUT,), "portal"),
+    PageSpec("register", "pages/public/register.py", ":material/person_add:", (SIGNED_OUT,), "portal"),
+    PageSpec("account", "pages/resident/account.py", ":material/manage_accounts:", SIGNED_IN, "me",
+             default_for=(ORGANIZER, ADMIN, AUDITOR, RESIDENT)),
+]
+
+
+def default_key(role: str) -> str:
+    return next(spec.key for spec in PAGES if role in spec.default_for)
+
+
+def page_link(key: str, role: str, **kwargs) -> None:
+    """Link to a page by key, only when this role's menu has it (st.page_link refuses other pages)."""
+    import streamlit as st
+
+    from ui.i18n import t
+
+    spec = next((spec for spec in PAGES if spec.key == key and role in spec.roles), None)
+    if spec is not None:
+        st.page_link(spec.path, label=kwargs.pop("label", t(f"nav.{key}")), icon=spec.icon, **kwargs)
