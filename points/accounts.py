@@ -74,20 +74,18 @@ def _note_failure(user: User, now: datetime) -> None:
         user.failed_signins, user.first_failed_at = 0, None
 
 
-def authenticate(session: Session, *, username: str, password: str, now: datetime | None = None) -> User:
-    """Unknown user, wrong password, locked or disabled account: all the same `signin_failed`."""
+def authenticate(session: Session, *, username: str, password: str, now: datetime | None = None) -> User | None:
+    """The user, or None for any refusal (unknown, wrong password, locked, disabled): callers show one
+    message for all. Returns rather than raises so the caller commits the recorded failure."""
     now = now or utcnow()
     user = find_user(session, username)
-    if user is None:
+    if user is None or _is_locked(user, now) or user.disabled or user.deleted_at is not None:
         spend_verification_time(password)
-        raise DomainError("signin_failed")
-    if _is_locked(user, now) or user.disabled or user.deleted_at is not None:
-        spend_verification_time(password)
-        raise DomainError("signin_failed")
+        return None
     if not verify_password(user.password_hash, password):
         _note_failure(user, now)
         session.add(user)
-        raise DomainError("signin_failed")
+        return None
     user.failed_signins, user.first_failed_at, user.locked_until = 0, None, None
     session.add(user)
     return user

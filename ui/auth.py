@@ -8,6 +8,7 @@ from db.engine import read_session, write_session
 from db.models import User
 from points import signin
 from points.accounts import authenticate
+from points.errors import DomainError
 from points.signin import COOKIE_NAME
 
 TOUCH_EVERY_SECONDS = 60
@@ -59,7 +60,10 @@ def sign_in(username: str, password: str) -> User:
     """Check the password, open a server-side session and queue the cookie hand-off for the browser."""
     with write_session() as session:
         user = authenticate(session, username=username, password=password)
-        token, handoff = signin.start_session(session, user_id=user.id)
+        if user is not None:
+            token, handoff = signin.start_session(session, user_id=user.id)
+    if user is None:
+        raise DomainError("signin_failed")
     _forget()
     st.session_state["sid"] = signin.session_id_for_token(token)
     st.session_state["user_id"] = user.id

@@ -1,5 +1,6 @@
 """The frame every run goes through: language, sign-in, navigation by role, and the error boundary."""
 import logging
+from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -36,31 +37,51 @@ def language_switch() -> None:
                                  on_change=_switch)
 
 
-def _gate(spec: PageSpec, message_key: str):
-    """A stand-in served at a page's own URL for visitors who may not see it yet."""
+def _gate(spec: PageSpec, role: str, home_page):
+    """A stand-in served at a page's own URL for visitors who may not open it (no "page not found")."""
 
     def gate():
-        st.info(t(message_key))
-        if message_key == "portal.sign_in_to_continue":
+        if role == SIGNED_OUT:
             from ui.signin_form import signin_form
+
+            st.info(t("portal.sign_in_to_continue"))
             signin_form()
+        elif spec.roles == (SIGNED_OUT,):  # sign-in or register while signed in: go home
+            st.switch_page(home_page)
+        else:
+            st.warning(t("portal.not_for_your_role"))
 
     gate.__name__ = f"gate_{spec.key.replace('-', '_')}"
     return st.Page(gate, title=t(f"nav.{spec.key}"), url_path=spec.key, visibility="hidden")
 
 
+def _page(spec: PageSpec, *, default: bool = False):
+    return st.Page(spec.path, title=t(f"nav.{spec.key}"), icon=spec.icon, url_path=spec.key, default=default,
+                   visibility="hidden" if spec.hidden else "visible")
+
+
+def _requested_key() -> str:
+    """The last segment of the path the browser asked for, e.g. "dashboard" for /dashboard?lang=en."""
+    path = urlparse(st.context.url or "").path.strip("/")
+    return path.rsplit("/", 1)[-1]
+
+
 def build_navigation(role: str):
+    """The role's menu (its default page answers at "/" and at its own URL); other pages answer with a gate."""
+    home = default_key(role)
+    if _requested_key() == home:  # a deep link to the default page: serve it by its own URL, not as "/"
+        home = next((spec.key for spec in PAGES if role in spec.roles and spec.key != home), home)
     sections: dict[str, list] = {}
+    pages: dict[str, st.Page] = {}
     for spec in PAGES:
         if role in spec.roles:
-            page = st.Page(spec.path, title=t(f"nav.{spec.key}"), icon=spec.icon,
-                           url_path="" if spec.key == default_key(role) else spec.key,
-                           default=spec.key == default_key(role),
-                           visibility="hidden" if spec.hidden else "visible")
-            sections.setdefault(t(f"section.{spec.section}"), []).append(page)
-        elif spec.key != default_key(role):
-            gate_message = "portal.sign_in_to_continue" if role == SIGNED_OUT else "portal.not_for_your_role"
-            sections.setdefault("", []).append(_gate(spec, gate_message))
+            pages[spec.key] = _page(spec, default=spec.key == home)
+            sections.setdefault(t(f"section.{spec.section}"), []).append(pages[spec.key])
+    gates = {}
+    for spec in PAGES:
+        if spec.key not in pages and spec.key not in gates:
+            gates[spec.key] = _gate(spec, role, pages[default_key(role)])
+    sections[next(iter(sections))].extend(gates.values())
     return st.navigation(sections, position="sidebar")
 
 

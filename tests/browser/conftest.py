@@ -102,7 +102,8 @@ def wait_idle(page) -> None:
 def sign_in(page, base: str, username: str, password: str = DEMO_PASSWORD, path: str = "signin") -> None:
     page.goto(f"{base}/{path}?lang=en")
     wait_idle(page)
-    page.get_by_label("Username").fill(username)
+    page.get_by_role("textbox", name="Username", exact=True).fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as").wait_for()
     wait_idle(page)
