@@ -36,6 +36,76 @@ def cmd_create_user(args) -> str:
     return f"created {user.username} ({user.role})"
 
 
+def cmd_verify_ledger(_args) -> str:
+    from db.engine import read_session
+    from points.verify import verify_ledger
+
+    with read_session() as session:
+        report = verify_ledger(session)
+    if not report.ok:
+        bad = report.first_bad
+        raise DomainError("ledger_invalid", user=bad.user_id, seq=bad.seq,
+                          problem=f"{bad.problem}: {bad.detail}")
+    return f"ledger ok: {report.entries} entries, {report.users} users"
+
+
+def cmd_ledger_head(_args) -> str:
+    from db.engine import read_session
+    from points.verify import ledger_head_digest
+
+    with read_session() as session:
+        return ledger_head_digest(session)
+
+
+def cmd_export_ledger(args) -> str:
+    from db.engine import read_session
+    from points.statement import export_ledger
+
+    with read_session() as session, open(args.out, "w", encoding="utf-8", newline="") as out:
+        count = export_ledger(session, out)
+    return f"exported {count} entries to {args.out}"
+
+
+def cmd_qr(args) -> str:
+    from db.engine import read_session
+    from points.checkpoints import get_checkpoint, place_label
+    from points.posters import poster_pdf, poster_png
+
+    with read_session() as session:
+        checkpoint = get_checkpoint(session, args.checkpoint_id)
+        place = place_label(session, checkpoint)
+    render = poster_pdf if args.out.lower().endswith(".pdf") else poster_png
+    with open(args.out, "wb") as out:
+        out.write(render(checkpoint, place))
+    return f"wrote the check-in code of checkpoint {checkpoint.id} to {args.out}"
+
+
+def cmd_credit_feed(args) -> str:
+    from pathlib import Path
+
+    from db.engine import read_session
+    from db.migrate import upgrade
+    from points.credit_feed import write_feed
+
+    upgrade()
+    with read_session() as session:
+        count = write_feed(session, Path(args.out))
+    return f"credit feed: {count} residents written to {args.out}"
+
+
+def cmd_refresh_rollups(_args) -> str:
+    from db.engine import write_session
+    from db.migrate import upgrade
+    from points.anomalies import raise_flags
+    from points.rollups import refresh_rollups
+
+    upgrade()
+    folded = refresh_rollups()
+    with write_session() as session:
+        flags = raise_flags(session)
+    return f"rollups: {folded} new ledger entries folded in; anomaly flags: {flags} new"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -48,6 +118,22 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--role", default="resident", choices=("resident", "organizer", "admin", "auditor"))
     create.add_argument("--display-name")
     create.set_defaults(run=cmd_create_user)
+    commands.add_parser("verify-ledger", help="check every hash chain and balance; exit 1 naming the first bad "
+                        "entry").set_defaults(run=cmd_verify_ledger)
+    commands.add_parser("ledger-head", help="print one digest over all chain heads, to keep outside the "
+                        "database").set_defaults(run=cmd_ledger_head)
+    export = commands.add_parser("export-ledger", help="write every ledger entry to a CSV file")
+    export.add_argument("--out", required=True)
+    export.set_defaults(run=cmd_export_ledger)
+    qr = commands.add_parser("qr", help="write a checkpoint's printable check-in code (PNG, or PDF by extension)")
+    qr.add_argument("checkpoint_id", type=int)
+    qr.add_argument("--out", required=True)
+    qr.set_defaults(run=cmd_qr)
+    feed = commands.add_parser("credit-feed", help="write each resident's green credit score (CSV or JSON by extension)")
+    feed.add_argument("--out", required=True)
+    feed.set_defaults(run=cmd_credit_feed)
+    commands.add_parser("refresh-rollups", help="fold new ledger entries into the dashboard's rollups and raise "
+                        "anomaly flags").set_defaults(run=cmd_refresh_rollups)
     return parser
 
 

@@ -43,6 +43,7 @@ class Settings:
     timezone: str
     grams_per_point: int
     volunteer_points_per_hour: int
+    tiles: str = "osm"  # map tiles: osm, or amap / tencent (GCJ-02, pins shifted for display)
 
 
 @lru_cache(maxsize=None)
@@ -59,6 +60,7 @@ def _settings_for(env_key: tuple) -> Settings:
         timezone=env.get("GREEN_EGRET_TIMEZONE", "Asia/Shanghai"),
         grams_per_point=int(env.get("GREEN_EGRET_GRAMS_PER_POINT", "1")),
         volunteer_points_per_hour=int(env.get("GREEN_EGRET_VOLUNTEER_POINTS_PER_HOUR", "100")),
+        tiles=env.get("GREEN_EGRET_TILES", "osm").lower(),
     )
 
 
@@ -66,5 +68,5 @@ def get_settings() -> Settings:
     """Settings for the current environment; tests change the environment and get new ones."""
     keys = ("DATABASE_URL", "GREEN_EGRET_SECRET", "GREEN_EGRET_BASE_URL", "GREEN_EGRET_CITY",
             "GREEN_EGRET_TIMEZONE", "GREEN_EGRET_GRAMS_PER_POINT", "GREEN_EGRET_VOLUNTEER_POINTS_PER_HOUR",
-            "GREEN_EGRET_DATA_DIR")
+            "GREEN_EGRET_DATA_DIR", "GREEN_EGRET_TILES")
     return _settings_for(tuple((k, os.environ[k]) for k in keys if k in os.environ))

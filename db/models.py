@@ -1,7 +1,7 @@
 """Every table of the data model (DESIGN.md), in one place so migrations and code agree."""
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.types import AwareDateTime
@@ -180,7 +180,7 @@ class LedgerEntry(SQLModel, table=True):
     redemption_id: int | None = Field(default=None, foreign_key="redemption.id")
     checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
     original_entry_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("ledgerentry.id"), nullable=True))
+        default=None, sa_column=Column(Integer, ForeignKey("ledgerentry.id"), nullable=True, index=True))
     reason: str | None = Field(default=None, max_length=400)
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = _when(index=True)
@@ -193,6 +193,7 @@ class LedgerEntry(SQLModel, table=True):
 class Balance(SQLModel, table=True):
     """The per-user lock and running totals, written in the same transaction as each entry."""
 
+    __table_args__ = (Index("ix_balance_active", "updated_at", "last_seq"),)  # active residents, index-only
     user_id: int = Field(foreign_key="user.id", primary_key=True)
     points: int = Field(default=0)
     co2e_g: int = Field(default=0)
@@ -264,6 +265,28 @@ class DailyRollup(SQLModel, table=True):
     entries: int = Field(default=0)
     points: int = Field(default=0)
     co2e_g: int = Field(default=0)
+
+
+class MonthlyRollup(SQLModel, table=True):
+    """The same aggregates per local month, folded with DailyRollup, so the dashboard reads a few thousand rows."""
+
+    __table_args__ = (UniqueConstraint("month", "district", "action_code", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7)
+    district: str = Field(default="", max_length=32)
+    action_code: str = Field(default="", max_length=40)
+    kind: str = Field(max_length=16)
+    entries: int = Field(default=0)
+    points: int = Field(default=0)
+    co2e_g: int = Field(default=0)
+
+
+class RollupWatermark(SQLModel, table=True):
+    """The last ledger id folded into DailyRollup, so each refresh reads only the new entries."""
+
+    name: str = Field(primary_key=True, max_length=32)
+    last_entry_id: int = Field(default=0)
+    updated_at: datetime = _when()
 
 
 class AuditLog(SQLModel, table=True):

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -105,7 +105,8 @@ def post(session: Session, *, user_id: int, kind: str, points: int, idempotency_
         raise DomainError("insufficient_points", balance=balance.points, needed=-points)
     entry = LedgerEntry(user_id=user_id, seq=balance.last_seq + 1, kind=kind, points=points, co2e_g=co2e_g,
                         idempotency_key=idempotency_key, request_digest=digest,
-                        created_at=now or utcnow(), prev_hash=balance.head_hash, hash="", **links)
+                        created_at=(now or utcnow()).astimezone(UTC), prev_hash=balance.head_hash, hash="",
+                        **links)
     entry.hash = chain_hash(balance.head_hash, entry)
     session.add(entry)
     balance.points += points

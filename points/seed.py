@@ -9,6 +9,11 @@ from db.engine import write_session
 from db.migrate import upgrade
 from db.models import User
 from points.accounts import create_user, find_user
+from points.catalogue import load_catalogue
+from points.demo_checkpoints import load_demo_checkpoints
+from points.demo_history import load_demo_history
+from points.places import load_places
+from points.rewards import load_rewards
 
 DEMO_PASSWORD = "green-egret-demo"  # demo only: documented in the README, never used outside `seed --demo`
 DEMO_ACCOUNTS = (
@@ -18,9 +23,10 @@ DEMO_ACCOUNTS = (
 )
 
 # The city's own data: (name, loader). Each loader takes the session and returns how many rows it added.
-CITY_LOADERS: list[tuple[str, callable]] = []
+CITY_LOADERS: list[tuple[str, callable]] = [("catalogue", load_catalogue), ("rewards", load_rewards), ("places", load_places)]
 # Demo-only content that needs the demo accounts (events, sample history).
-DEMO_LOADERS: list[tuple[str, callable]] = []
+DEMO_LOADERS: list[tuple[str, callable]] = [("checkpoints", load_demo_checkpoints),
+                                            ("demo_history", load_demo_history)]
 
 
 def seed_demo_accounts(session: Session) -> int:

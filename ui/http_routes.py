@@ -9,6 +9,7 @@ from starlette.routing import Route
 from db.engine import get_engine, write_session
 from db.migrate import current_revision, head_revision
 from points import signin
+from ui.vendor_assets import VENDOR_MOUNT
 
 COOKIE_MAX_AGE = int(signin.ABSOLUTE_LIFETIME.total_seconds())
 
@@ -64,4 +65,5 @@ ROUTES = [
     Route("/healthz", healthz, methods=["GET"]),
     Route("/auth/session", open_session, methods=["POST"]),
     Route("/auth/signout", close_session, methods=["POST"]),
+    VENDOR_MOUNT,
 ]

@@ -6,6 +6,7 @@ from points.accounts import change_password
 from points.errors import DomainError
 from ui import auth
 from ui.i18n import error_text, t
+from ui.privacy_panel import privacy_panel
 
 user = auth.current_user()
 st.title(t("nav.account"))
@@ -28,3 +29,6 @@ if submitted:
             st.error(error_text(error))
         else:
             st.success(t("account.password_changed"))
+
+if user.role == "resident":
+    privacy_panel(user)

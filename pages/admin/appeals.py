@@ -1,0 +1,46 @@
+"""Appeals against rejected claims and reversed credits: admins decide with a reason, auditors read."""
+import streamlit as st
+
+from db.engine import read_session, write_session
+from points.appeals import appeals_for_staff, decide_appeal
+from points.errors import DomainError
+from points.roles import ADMIN
+from ui import auth
+from ui.format import moment
+from ui.i18n import error_text, t
+
+user = auth.current_user()
+st.title(t("score.appeals.title"))
+show = st.segmented_control(t("score.appeals.filter"), ("open", "all"), default="open", key="appeals_filter",
+                            format_func=lambda code: t(f"score.appeals.filter.{code}")) or "open"
+with read_session() as session:
+    appeals = appeals_for_staff(session, actor_id=user.id, status="open" if show == "open" else None)
+if user.role != ADMIN:
+    st.info(t("score.appeals.read_only"))
+if not appeals:
+    st.write(t("score.appeals.none"))
+
+for appeal in appeals:
+    target = (t("score.appeal_on_claim", id=appeal.claim_id) if appeal.claim_id
+              else t("score.appeal_on_entry", id=appeal.entry_id))
+    with st.container(border=True):
+        st.markdown(t("score.appeals.line", id=appeal.id, user=appeal.user_id, target=target,
+                      when=moment(appeal.created_at), status=t(f"score.appeal_status.{appeal.status}")))
+        st.text(t("score.appeals.note", note=appeal.note))
+        if appeal.decision_reason:
+            st.text(t("score.appeal_reason", reason=appeal.decision_reason))
+        if user.role != ADMIN or appeal.status != "open":
+            continue
+        reason = st.text_input(t("score.appeals.reason"), key=f"reason_{appeal.id}", max_chars=400)
+        uphold, dismiss = st.columns(2)
+        choice = (True if uphold.button(t("score.appeals.uphold"), key=f"uphold_{appeal.id}")
+                  else False if dismiss.button(t("score.appeals.dismiss"), key=f"dismiss_{appeal.id}") else None)
+        if choice is None:
+            continue
+        try:
+            with write_session() as session:
+                decided = decide_appeal(session, actor_id=user.id, appeal_id=appeal.id, uphold=choice, reason=reason)
+        except DomainError as error:
+            st.error(error_text(error))
+        else:
+            st.success(t("score.appeals.decided", status=t(f"score.appeal_status.{decided.status}")))

@@ -1,0 +1,46 @@
+"""City dashboard: CO2e avoided and points, from daily rollups refreshed just before reading."""
+import streamlit as st
+
+from db.engine import read_session
+from points.catalogue import list_current
+from points.dashboard import city_dashboard, open_data_csv
+from points.rollups import refresh_rollups
+from ui import format as fmt
+from ui.admin_view import bars_with_numbers, staff_user
+from ui.i18n import current_language, t
+
+user, _ = staff_user()
+st.title(t("nav.dashboard"))
+refresh_rollups()
+with read_session() as session:
+    data = city_dashboard(session, actor_id=user.id)
+    names = {action.code: action.name_zh if current_language() == "zh" else action.name_en
+             for action in list_current(session)}
+    open_data = open_data_csv(session, actor_id=user.id)
+
+totals = data.points
+columns = st.columns(6)
+for column, label, value in zip(columns, ("issued", "redeemed", "outstanding", "redemption_rate", "active", "co2e"), (
+        fmt.number(totals.issued), fmt.number(totals.redeemed), fmt.number(totals.outstanding),
+        fmt.number(totals.redemption_rate * 100, 1) + " %", fmt.number(data.active_residents),
+        fmt.grams(sum(grams for _, grams in data.co2e_by_action)))):
+    column.metric(t(f"admin.dash.{label}"), value)
+
+kg = t("admin.dash.kg")
+breakdowns = (
+    ("by_action", [(names.get(code, code or t("admin.dash.none")), grams / 1000) for code, grams in data.co2e_by_action]),
+    ("by_category", [(t(f"admin.category.{category}"), grams / 1000) for category, grams in data.co2e_by_category]),
+    ("by_district", [(district or t("admin.dash.none"), grams / 1000) for district, grams in data.co2e_by_district]),
+    ("by_month", [(month, grams / 1000) for month, grams in data.co2e_by_month]),
+)
+for key, rows in breakdowns:
+    st.subheader(t(f"admin.dash.{key}"))
+    bars_with_numbers(rows, label=t(f"admin.dash.{key}_label"), value=kg, key=key)
+
+st.subheader(t("admin.dash.busiest"))
+bars_with_numbers([(title_zh if current_language() == "zh" else title_en, visits)
+                   for _, title_zh, title_en, visits in data.busiest_checkpoints],
+                  label=t("admin.dash.checkpoint"), value=t("admin.dash.visits"), key="busiest")
+
+st.download_button(t("admin.dash.open_data"), open_data, file_name="green-egret-open-data.csv", mime="text/csv",
+                   help=t("admin.dash.open_data_help"), key="open_data")

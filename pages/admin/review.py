@@ -1,0 +1,95 @@
+"""Review queue: pending claims with their evidence, decided one by one or in bulk, and anomaly flags."""
+import streamlit as st
+
+from db.engine import read_session, write_session
+from points.anomalies import raise_flags
+from points.catalogue import list_current
+from points.errors import DomainError
+from points.review import FLAG_OUTCOMES, SOURCES, close_flag, decide_many, open_flags, pending_claims
+from ui import format as fmt
+from ui.admin_view import every, known_label, labels, reason_input, staff_user
+from ui.i18n import current_language, error_text, t
+
+user, can_change = staff_user()
+st.title(t("nav.review"))
+for kind, message in st.session_state.pop("review_messages", []):
+    getattr(st, kind)(message)
+if can_change:
+    with write_session() as session:
+        raise_flags(session)
+
+with read_session() as session:
+    actions = {action.code: action.name_zh if current_language() == "zh" else action.name_en
+               for action in list_current(session)}
+left, right = st.columns(2)
+action_labels = {"": t("admin.all"), **actions}
+action_code = left.selectbox(t("admin.review.action"), list(action_labels), key="review_action",
+                             format_func=action_labels.get)
+source_labels = labels(["", *SOURCES], every("admin.review.source_"))
+source = right.selectbox(t("admin.review.source"), list(source_labels), key="review_source",
+                         format_func=source_labels.get)
+with read_session() as session:
+    queue = pending_claims(session, actor_id=user.id, action_code=action_code, source=source)
+    flags = open_flags(session, actor_id=user.id)
+
+st.subheader(t("admin.review.pending", count=len(queue)))
+with st.form("review_decision"):
+    chosen = []
+    for item in queue:
+        claim = item.claim
+        label = t("admin.review.item", id=claim.id, user=item.username, action=actions.get(claim.action_code,
+                  claim.action_code), quantity=fmt.number(claim.quantity, 2), day=claim.local_day)
+        with st.container(border=True):
+            if st.checkbox(label, key=f"pick_{claim.id}", disabled=not can_change):
+                chosen.append(claim.id)
+            if claim.status_reason:
+                st.caption(t("admin.review.why", reason=known_label("admin.review.reason_code", claim.status_reason)))
+            if item.checkpoint is not None:
+                title = item.checkpoint.title_zh if current_language() == "zh" else item.checkpoint.title_en
+                st.caption(t("admin.review.checkpoint", title=title))
+            if claim.note:
+                st.text(claim.note)
+            if claim.photo:
+                st.image(claim.photo, width=240)
+    if not queue:
+        st.caption(t("admin.review.empty"))
+    reason = reason_input("review", required=False)
+    approve_column, reject_column = st.columns(2)
+    approve = approve_column.form_submit_button(t("admin.review.approve"), disabled=not can_change)
+    reject = reject_column.form_submit_button(t("admin.review.reject"), disabled=not can_change)
+if (approve or reject) and can_change:
+    if not chosen:
+        st.warning(t("admin.review.choose_first"))
+    else:
+        outcomes = decide_many(actor_id=user.id, claim_ids=chosen, approve=approve, reason=reason or None)
+        done = [claim_id for claim_id, error in outcomes.items() if error is None]
+        messages = [("success", t("admin.review.done_approved" if approve else "admin.review.done_rejected",
+                                  count=len(done)))] if done else []
+        messages += [("error", f"#{claim_id}: {error_text(error)}") for claim_id, error in outcomes.items() if error]
+        st.session_state["review_messages"] = messages
+        st.rerun()
+
+st.subheader(t("admin.review.flags", count=len(flags)))
+if flags:
+    st.dataframe([{t("admin.review.flag_id"): item.flag.id, t("admin.review.flag_kind"): known_label("admin.flag", item.flag.kind),
+                   t("admin.review.flag_user"): item.username, t("admin.review.flag_detail"): item.flag.detail,
+                   t("admin.review.flag_when"): fmt.moment(item.flag.created_at)} for item in flags],
+                 hide_index=True, key="flags_table")
+    if can_change:
+        with st.form("close_flag"):
+            flag_id = st.selectbox(t("admin.review.flag_id"), [item.flag.id for item in flags], key="flag_pick")
+            outcome_labels = labels(FLAG_OUTCOMES, lambda code: t(f"admin.review.flag_{code}"))
+            outcome = st.radio(t("admin.review.flag_outcome"), FLAG_OUTCOMES, horizontal=True,
+                               format_func=outcome_labels.get, key="flag_outcome")
+            flag_reason = reason_input("flag", required=True)
+            if st.form_submit_button(t("admin.review.flag_close")):
+                try:
+                    with write_session() as session:
+                        close_flag(session, actor_id=user.id, flag_id=flag_id, outcome=outcome, reason=flag_reason)
+                except DomainError as error:
+                    st.error(error_text(error))
+                else:
+                    st.session_state["review_messages"] = [("success", t("admin.review.flag_closed", id=flag_id))]
+                    st.rerun()
+else:
+    st.caption(t("admin.review.no_flags"))

@@ -1,0 +1,95 @@
+"""Organise: create and edit checkpoints, publish, print codes, run a kiosk, watch attendance, export, close."""
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from db.engine import read_session, write_session
+from points import checkpoints
+from points.errors import DomainError
+from points.places import list_places
+from points.posters import poster_pdf, poster_png
+from points.qr_tokens import SLOT_SECONDS, checkin_link, kiosk_token
+from ui import auth
+from ui.checkpoint_form import checkpoint_form
+from ui.format import moment
+from ui.i18n import current_language, error_text, t
+from ui.qr import show_code, title_of
+
+
+def attempt(action, **kwargs) -> None:
+    """Run one organiser action in its own transaction; show a refusal, or rerun to show the new state."""
+    try:
+        with write_session() as session:
+            action(session, actor_id=user.id, **kwargs)
+    except DomainError as error:
+        st.error(error_text(error))
+    else:
+        st.rerun()
+
+
+@st.fragment(run_every=timedelta(seconds=SLOT_SECONDS // 3))
+def kiosk(checkpoint_id: int) -> None:
+    """The screen volunteers scan: the code changes every 30 s, so an old photo stops working."""
+    show_code(checkin_link(checkpoint_id, kiosk_token(checkpoint_id)), width=420)
+
+
+@st.fragment(run_every=timedelta(seconds=10))
+def live_attendance(checkpoint_id: int) -> None:
+    with read_session() as session:
+        rows = checkpoints.attendance(session, actor_id=user.id, checkpoint_id=checkpoint_id)
+    st.metric(t("checkin.checked_in_count"), len(rows))
+    st.dataframe(pd.DataFrame([{t("checkin.col.name"): row.display_name,
+                                t("checkin.col.in"): moment(row.checked_in_at),
+                                t("checkin.col.out"): moment(row.checked_out_at) if row.checked_out_at else "",
+                                t("checkin.col.hours"): row.hours, t("checkin.col.status"): row.status,
+                                t("checkin.col.flag"): row.flag or ""} for row in rows]), hide_index=True)
+
+
+user = auth.current_user()
+st.title(t("nav.organize"))
+with read_session() as session:
+    managed = checkpoints.list_managed(session, actor_id=user.id)
+    places = list_places(session)
+by_id = {checkpoint.id: checkpoint for checkpoint in managed}
+# Labels are made now: AppTest calls format_func outside the run, where the language is unknown.
+labels = {None: t("checkin.new")} | {cid: f"{title_of(cp)} · {t('checkin.status.' + cp.status)}"
+                                     for cid, cp in by_id.items()}
+current = by_id.get(st.selectbox(t("checkin.choose"), list(labels), format_func=labels.get))
+
+if current is None or current.status != "closed":
+    with st.expander(t("checkin.edit") if current else t("checkin.new"), expanded=current is None):
+        values = checkpoint_form(places, current)
+    if values is not None and current is None:
+        attempt(checkpoints.create_checkpoint, **values)
+    elif values is not None:
+        attempt(checkpoints.update_checkpoint, checkpoint_id=current.id, **values)
+
+if current is not None:
+    with read_session() as session:
+        place, shown_place = (checkpoints.place_label(session, current),
+                              checkpoints.place_label(session, current, current_language()))
+    st.write(t("checkin.when_where", start=moment(current.starts_at), end=moment(current.ends_at), place=shown_place))
+    left, right = st.columns(2)
+    if current.status == "draft" and left.button(t("checkin.publish"), type="primary"):
+        attempt(checkpoints.publish, checkpoint_id=current.id)
+    if current.status != "closed" and right.button(t("checkin.close")):
+        attempt(checkpoints.close, checkpoint_id=current.id)
+    if current.rotating and current.status == "published":
+        st.subheader(t("checkin.kiosk"))
+        st.caption(t("checkin.kiosk_help", seconds=SLOT_SECONDS))
+        kiosk(current.id)
+    elif not current.rotating:
+        try:
+            png, pdf = poster_png(current, place), poster_pdf(current, place)
+        except DomainError as error:
+            st.warning(error_text(error))
+        else:
+            st.download_button(t("checkin.poster_png"), png, f"checkpoint-{current.id}.png", "image/png")
+            st.download_button(t("checkin.poster_pdf"), pdf, f"checkpoint-{current.id}.pdf", "application/pdf")
+    st.subheader(t("checkin.attendance"))
+    live_attendance(current.id)
+    with read_session() as session:
+        csv_text = checkpoints.attendance_csv(session, actor_id=user.id, checkpoint_id=current.id)
+    st.download_button(t("checkin.export_csv"), csv_text.encode("utf-8-sig"), f"attendance-{current.id}.csv",
+                       "text/csv")

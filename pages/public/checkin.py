@@ -1,0 +1,64 @@
+"""Check in by opening a checkpoint's QR link: the link survives sign-in, the address bar is cleaned after."""
+import streamlit as st
+
+from db.engine import write_session
+from points.checkin import check_out, scan
+from points.errors import DomainError
+from points.qr_tokens import parse_checkpoint_id
+from ui import auth
+from ui.i18n import error_text, t
+from ui.qr import title_of
+from ui.signin_form import signin_form
+
+PENDING, LAST = "checkin_pending", "checkin_last"
+SUCCESS = ("credited", "checked_in", "checked_out")
+
+
+def remember_link() -> None:
+    """Keep c and t server-side for this browser session, so they survive the sign-in form."""
+    if "c" in st.query_params or "t" in st.query_params:
+        st.session_state[PENDING] = (st.query_params.get("c"), st.query_params.get("t"))
+        st.session_state.pop(LAST, None)
+
+
+def run(action, user_id: int, link: tuple) -> None:
+    """Run scan or check-out once and keep what the volunteer should see (the token stays server-side)."""
+    try:
+        checkpoint_id = parse_checkpoint_id(link[0])
+        with write_session() as session:
+            result = action(session, user_id=user_id, checkpoint_id=checkpoint_id, token=link[1] or "")
+        st.session_state[LAST] = {"outcome": result.outcome, "title": title_of(result.checkpoint),
+                                  "points": result.points, "hours": result.hours, "link": link,
+                                  "can_check_out": result.can_check_out}
+    except DomainError as error:
+        st.session_state[LAST] = {"error": error}
+
+
+def show_last() -> None:
+    last = st.session_state.get(LAST)
+    if last is None:
+        st.info(t("checkin.scan_a_code"))
+    elif "error" in last:
+        st.error(error_text(last["error"]))
+    else:
+        message = t(f"checkin.outcome.{last['outcome']}", title=last["title"], points=last["points"],
+                    hours=last["hours"])
+        (st.success if last["outcome"] in SUCCESS else st.info)(message)
+        if last["can_check_out"] and st.button(t("checkin.check_out"), type="primary"):
+            run(check_out, auth.current_user().id, last["link"])
+            st.rerun()
+
+
+st.title(t("nav.checkin"))
+remember_link()
+user = auth.current_user()
+if user is None and PENDING in st.session_state:
+    st.info(t("checkin.sign_in_first"))
+    signin_form()
+    st.page_link("pages/public/register.py", label=t("portal.no_account_register"), icon=":material/person_add:")
+    st.stop()
+if user is not None and PENDING in st.session_state:
+    run(scan, user.id, st.session_state.pop(PENDING))
+    for name in ("c", "t"):
+        st.query_params.pop(name, None)
+show_last()

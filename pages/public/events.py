@@ -1,0 +1,54 @@
+"""Upcoming volunteer events for everyone; signed-in residents sign up and see their events, hours and code."""
+import streamlit as st
+
+from db.engine import read_session, write_session
+from points import checkpoints
+from points.errors import DomainError
+from points.personal_code import LIFETIME, issue_code
+from ui import auth
+from ui.format import moment, number
+from ui.i18n import current_language, error_text, t
+from ui.qr import description_of, show_code, title_of
+
+user = auth.current_user()
+st.title(t("nav.events"))
+with read_session() as session:
+    upcoming = [(event, checkpoints.place_label(session, event, current_language()),
+                 checkpoints.signup_count(session, event.id),
+                 user is not None and checkpoints.is_signed_up(session, user_id=user.id, checkpoint_id=event.id))
+                for event in checkpoints.list_upcoming(session)]
+
+if not upcoming:
+    st.info(t("checkin.no_upcoming"))
+for event, place, signed, mine in upcoming:
+    with st.container(border=True):
+        st.subheader(title_of(event))
+        st.write(t("checkin.when_where", start=moment(event.starts_at), end=moment(event.ends_at), place=place))
+        st.caption(description_of(event))
+        capacity = number(event.capacity) if event.capacity else "∞"
+        st.caption(t("checkin.signups", count=number(signed), capacity=capacity))
+        if user is None:
+            continue
+        if mine:
+            st.success(t("checkin.signed_up"))
+        elif st.button(t("checkin.sign_up"), key=f"signup_{event.id}"):
+            try:
+                with write_session() as session:
+                    checkpoints.sign_up(session, user_id=user.id, checkpoint_id=event.id)
+            except DomainError as error:
+                st.error(error_text(error))
+            else:
+                st.rerun()
+
+if user is not None:
+    st.header(t("checkin.my_events"))
+    with read_session() as session:
+        mine = checkpoints.my_events(session, user_id=user.id)
+        hours = checkpoints.my_hours(session, user_id=user.id)
+    st.metric(t("checkin.my_hours"), number(hours, 1))
+    for event in mine:
+        st.write(f"{moment(event.starts_at)} · {title_of(event)}")
+    st.header(t("checkin.personal_code"))
+    st.caption(t("checkin.personal_code_help", minutes=int(LIFETIME.total_seconds() // 60)))
+    if st.button(t("checkin.show_personal_code")):
+        show_code(issue_code(user.id), caption=user.display_name)

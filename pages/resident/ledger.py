@@ -1,0 +1,62 @@
+"""My ledger: a paged statement with each entry's factor and source, a CSV download and a verifiable receipt."""
+import streamlit as st
+
+from db.engine import read_session
+from points.statement import entry_by_seq, seq_of_entry, statement_csv, statement_page
+from points.verify import verify_user
+from ui import auth
+from ui.format import grams, moment, number
+from ui.i18n import t
+from ui.ledger_text import action_name, factor_text, quantity_text, unit_label
+
+user = auth.current_user()
+st.title(t("ledger.statement_title"))
+with read_session() as session:
+    first = statement_page(session, user_id=user.id, page=1)
+if first.total == 0:
+    st.info(t("ledger.no_entries_yet"))
+    st.stop()
+
+page_number = st.number_input(t("ledger.page"), min_value=1, max_value=first.pages, value=1, step=1,
+                              key="ledger_page") if first.pages > 1 else 1
+with read_session() as session:
+    page = statement_page(session, user_id=user.id, page=page_number)
+
+
+def describe(row) -> dict:
+    entry, action = row.entry, row.action
+    factor = f"{factor_text(action)} · {action.source[:60]} · v{action.version}" if action else ""
+    quantity = f"{quantity_text(entry.quantity)} {unit_label(action.unit)}" if action and entry.quantity else ""
+    return {t("ledger.col.seq"): entry.seq, t("ledger.col.when"): moment(entry.created_at),
+            t("ledger.col.kind"): t(f"ledger.kind.{entry.kind}"),
+            t("ledger.col.action"): action_name(action) if action else (entry.reason or ""),
+            t("ledger.col.quantity"): quantity, t("ledger.col.factor"): factor,
+            t("ledger.col.points"): number(entry.points), t("ledger.col.co2e"): grams(entry.co2e_g),
+            t("ledger.col.status"): t(f"ledger.status.{row.claim_status}") if row.claim_status else ""}
+
+
+st.caption(t("ledger.page_of", page=page.page, pages=page.pages, total=page.total))
+st.dataframe([describe(row) for row in page.rows], hide_index=True, width="stretch")
+with read_session() as session:
+    csv_text = statement_csv(session, user_id=user.id)
+st.download_button(t("ledger.download_csv"), csv_text, file_name=f"green-egret-{user.username}.csv",
+                   mime="text/csv", key="ledger_csv")
+
+st.subheader(t("ledger.receipt"))
+seq = st.selectbox(t("ledger.receipt_pick"), [row.entry.seq for row in page.rows], key="ledger_receipt")
+with read_session() as session:
+    entry = entry_by_seq(session, user_id=user.id, seq=seq).entry
+    original = seq_of_entry(session, entry.original_entry_id) if entry.original_entry_id else None
+st.write(t("ledger.receipt_line", seq=entry.seq, when=moment(entry.created_at), points=number(entry.points)))
+if original is not None:
+    st.write(t("ledger.reverses", seq=original, reason=entry.reason or ""))
+st.text(f"{t('ledger.prev_hash')}: {entry.prev_hash}\n{t('ledger.hash')}: {entry.hash}")
+st.caption(t("ledger.hash_help"))
+if st.button(t("ledger.verify_mine"), key="ledger_verify"):
+    with read_session() as session:
+        report = verify_user(session, user.id)
+    if report.ok:
+        st.success(t("ledger.verify_ok", entries=number(report.entries)))
+    else:
+        st.error(t("ledger.verify_bad", seq=report.first_bad.seq,
+                   problem=t(f"ledger.problem.{report.first_bad.problem}")))

@@ -1,0 +1,69 @@
+"""Log a green action: pick it, see what it is worth and by which factor, then submit once."""
+import uuid
+from datetime import timedelta
+
+import streamlit as st
+
+from db.engine import read_session, write_session
+from points.catalogue import loggable_actions
+from points.claims import MAX_DAYS_BACK, occurred_at_for, submit_claim
+from points.clock import local_day, utcnow
+from points.errors import DomainError
+from ui import auth
+from ui.i18n import error_text, t
+from ui.ledger_text import action_name, limits_text, outcome_messages, preview_text, source_text, unit_label
+from ui.nav import page_link
+
+WHOLE_UNITS = ("meal", "bag")
+
+
+def start_over() -> None:
+    st.session_state.pop("log_outcome", None)
+    st.session_state["log_key"] = f"claim:{uuid.uuid4()}"
+
+
+user = auth.current_user()
+st.title(t("ledger.log_title"))
+if "log_key" not in st.session_state:
+    start_over()
+
+outcome = st.session_state.get("log_outcome")
+if outcome:  # the result replaces the form, so a second click cannot log the same action twice
+    for kind, text in outcome:
+        getattr(st, kind)(text)
+    st.button(t("ledger.log_another"), on_click=start_over, key="log_another")
+    page_link("ledger", user.role)
+    st.stop()
+
+with read_session() as session:
+    actions = {action.code: action for action in loggable_actions(session)}
+names = {code: action_name(action) for code, action in actions.items()}  # no session lookup in format_func
+code = st.selectbox(t("ledger.action"), list(actions), format_func=names.get, key="log_action")
+action = actions[code]
+whole = action.unit in WHOLE_UNITS
+quantity = st.number_input(t("ledger.quantity", unit=unit_label(action.unit)), min_value=0 if whole else 0.0,
+                           max_value=10_000 if whole else 10_000.0, value=1 if whole else 1.0,
+                           step=1 if whole else 0.5, key=f"log_quantity_{'whole' if whole else 'decimal'}")
+today = local_day(utcnow())
+day = st.date_input(t("ledger.date"), value=today, min_value=today - timedelta(days=MAX_DAYS_BACK), max_value=today,
+                    help=t("ledger.date_help"), key="log_day")
+note = st.text_area(t("ledger.note"), max_chars=1000, key="log_note")
+photo = st.file_uploader(t("ledger.photo"), type=["jpg", "jpeg", "png", "webp"], key="log_photo")
+
+if quantity > 0:
+    st.info(preview_text(action, quantity))
+st.caption(source_text(action) + " " + limits_text(action))
+if action.provisional:
+    st.caption(t("ledger.provisional"))
+
+if st.button(t("ledger.submit"), type="primary", key="log_submit"):
+    try:
+        with write_session() as session:
+            result = submit_claim(session, user_id=user.id, action_code=code, quantity=float(quantity),
+                                  occurred_at=occurred_at_for(day), idempotency_key=st.session_state["log_key"],
+                                  note=note, photo=photo.getvalue() if photo else None)
+    except DomainError as error:
+        st.error(error_text(error))
+    else:
+        st.session_state["log_outcome"] = outcome_messages(result, action)
+        st.rerun()

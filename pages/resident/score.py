@@ -1,0 +1,76 @@
+"""My green credit score: the number, why it is what it is, what would raise it, its history, and appeals."""
+import streamlit as st
+
+from db.engine import read_session, write_session
+from points.appeals import appealable, file_appeal, my_appeals
+from points.clock import utcnow
+from points.errors import DomainError
+from points.score import actions_to_next_tier, compute, history_dates, load_rules, next_tier
+from points.score_facts import load_facts
+from ui import auth
+from ui.format import moment
+from ui.i18n import error_text, t
+from ui.score_view import (appeal_line, appeal_target_label, components_table, history_chart, tier_name,
+                           tiers_table)
+
+user = auth.current_user()
+now = utcnow()
+with read_session() as session:
+    facts, penalties = load_facts(session, user.id, now)
+    targets = appealable(session, user.id)
+    appeals = my_appeals(session, user.id)
+score = compute(facts, penalties, now)
+rules = load_rules()
+
+st.title(t("score.title"))
+left, right = st.columns(2)
+left.metric(t("score.total"), score.total)
+right.metric(t("score.tier"), tier_name(score.tier))
+st.caption(t("score.as_of", when=moment(now)))
+reach = actions_to_next_tier(facts, penalties, now)
+upcoming = next_tier(score)
+if reach is not None:
+    st.info(t("score.next_tier", n=reach[1], tier=tier_name(reach[0]), min=reach[0]["min"]))
+elif upcoming is not None:
+    st.info(t("score.next_tier_far", tier=tier_name(upcoming), min=upcoming["min"]))
+else:
+    st.success(t("score.top_tier"))
+
+st.subheader(t("score.components"))
+st.caption(t("score.base", base=rules["base"], min=rules["minimum"], max=rules["maximum"]))
+components_table(score)
+
+st.subheader(t("score.history"))
+history_chart([compute(facts, penalties, when) for when in history_dates(now)])
+
+st.subheader(t("score.tiers"))
+tiers_table()
+
+st.subheader(t("score.appeals"))
+st.caption(t("score.appeal_intro"))
+if not targets:
+    st.write(t("score.appeal_nothing"))
+else:
+    with st.form("appeal", clear_on_submit=True):
+        labels = {appeal_target_label(*item): item for item in targets}  # labels, not tuples: AppTest-friendly
+        target = labels[st.selectbox(t("score.appeal_target"), list(labels))]
+        note = st.text_area(t("score.appeal_note"), max_chars=1000)
+        sent = st.form_submit_button(t("score.appeal_submit"))
+    if sent:
+        kind, target_id = target[0], target[1]
+        try:
+            with write_session() as session:
+                file_appeal(session, user_id=user.id, note=note, claim_id=target_id if kind == "claim" else None,
+                            entry_id=target_id if kind == "entry" else None)
+        except DomainError as error:
+            st.error(error_text(error))
+        else:
+            st.success(t("score.appeal_sent"))
+            with read_session() as session:
+                appeals = my_appeals(session, user.id)
+if appeals:
+    st.markdown(f"**{t('score.my_appeals')}**")
+    for appeal in appeals:
+        st.write(appeal_line(appeal))
+        if appeal.decision_reason:
+            st.caption(t("score.appeal_reason", reason=appeal.decision_reason))

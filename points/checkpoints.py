@@ -1,0 +1,257 @@
+"""Checkpoints (events, recycling stations, trailheads): create, edit, publish, close, sign up, attendance."""
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from db.config import get_settings
+from db.engine import is_sqlite
+from db.models import Checkpoint, CheckIn, EventSignup, Place, User
+from points import audit
+from points.clock import utcnow
+from points.errors import DomainError
+from points.places import position
+from points.roles import ADMIN, ORGANIZER, require_role
+
+KINDS = ("event", "station", "trailhead")
+DEFAULT_ACTION = {"event": "volunteer", "station": "low_value", "trailhead": "trail_walk"}
+XIAMEN_BOUNDS = {"lat": (24.2, 24.95), "lon": (117.8, 118.5)}
+EDITABLE = ("title_zh", "title_en", "description_zh", "description_en", "place_id", "lat", "lon", "starts_at",
+            "ends_at", "capacity", "expected_attendance", "points_per_hour", "rotating")
+MAX_POINTS_PER_HOUR = 1000
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    username: str
+    display_name: str
+    checked_in_at: datetime
+    checked_out_at: datetime | None
+    hours: float | None
+    status: str
+    flag: str | None
+
+
+def _check_fields(session: Session, values: dict) -> None:
+    """Refuse anything a checkpoint cannot be; a place id fills in missing coordinates."""
+    for field, limit in (("title_zh", 120), ("title_en", 120)):
+        if not 1 <= len((values.get(field) or "").strip()) <= limit:
+            raise DomainError("checkpoint_title_invalid")
+    for field in ("description_zh", "description_en"):
+        if len(values.get(field) or "") > 2000:
+            raise DomainError("checkpoint_description_invalid")
+    if values.get("place_id"):
+        place = session.get(Place, values["place_id"])
+        if place is None:
+            raise DomainError("checkpoint_place_unknown")
+        if values.get("lat") is None and position(place) is not None:
+            values["lat"], values["lon"] = position(place)
+    for axis, (low, high) in XIAMEN_BOUNDS.items():
+        if not isinstance(values.get(axis), (int, float)) or not low <= values[axis] <= high:
+            raise DomainError("checkpoint_location_invalid")
+    starts, ends = values.get("starts_at"), values.get("ends_at")
+    if not isinstance(starts, datetime) or not isinstance(ends, datetime) or starts.tzinfo is None \
+            or ends.tzinfo is None or ends <= starts:
+        raise DomainError("checkpoint_window_invalid")
+    for field in ("capacity", "expected_attendance"):
+        if values.get(field) is not None and not 1 <= values[field] <= 100_000:
+            raise DomainError("checkpoint_number_invalid")
+    if values.get("points_per_hour") is not None and not 0 <= values["points_per_hour"] <= MAX_POINTS_PER_HOUR:
+        raise DomainError("checkpoint_number_invalid")
+
+
+def _snapshot(checkpoint: Checkpoint) -> dict:
+    return checkpoint.model_dump(mode="json", exclude={"created_at"})
+
+
+def create_checkpoint(session: Session, *, actor_id: int, kind: str, now: datetime | None = None,
+                      **fields) -> Checkpoint:
+    """A draft checkpoint owned by the organiser; nobody can check in until it is published."""
+    require_role(session, actor_id, ORGANIZER, ADMIN)
+    if kind not in KINDS:
+        raise DomainError("checkpoint_kind_invalid")
+    values = {field: fields.get(field) for field in EDITABLE}
+    values["rotating"] = bool(values["rotating"])
+    values["description_zh"], values["description_en"] = values["description_zh"] or "", values["description_en"] or ""
+    if kind == "event" and values["points_per_hour"] is None:
+        values["points_per_hour"] = get_settings().volunteer_points_per_hour
+    _check_fields(session, values)
+    checkpoint = Checkpoint(kind=kind, action_code=fields.get("action_code") or DEFAULT_ACTION[kind],
+                            status="draft", created_by=actor_id, created_at=now or utcnow(), **values)
+    session.add(checkpoint)
+    session.flush()
+    audit.record(session, actor_id=actor_id, action="checkpoint.create", target_type="checkpoint",
+                 target_id=checkpoint.id, after=_snapshot(checkpoint))
+    return checkpoint
+
+
+def get_checkpoint(session: Session, checkpoint_id: int, *, lock: bool = False) -> Checkpoint:
+    """The checkpoint, optionally row-locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises)."""
+    query = select(Checkpoint).where(Checkpoint.id == checkpoint_id)
+    if lock and not is_sqlite(session.get_bind()):
+        query = query.with_for_update()
+    checkpoint = session.execute(query).scalar_one_or_none()
+    if checkpoint is None:
+        raise DomainError("checkin_invalid")
+    return checkpoint
+
+
+def place_label(session: Session, checkpoint: Checkpoint, language: str | None = None) -> str:
+    """The venue's name in one language (both when None), or its coordinates when it is not a known place."""
+    place = session.get(Place, checkpoint.place_id) if checkpoint.place_id else None
+    if place is None:
+        return f"{checkpoint.lat:.5f}, {checkpoint.lon:.5f}"
+    return {"zh": place.name_zh, "en": place.name_en}.get(language, f"{place.name_zh} {place.name_en}")
+
+
+def _owned(session: Session, actor_id: int, checkpoint_id: int) -> Checkpoint:
+    """Organisers manage their own checkpoints; administrators manage all."""
+    actor = require_role(session, actor_id, ORGANIZER, ADMIN)
+    checkpoint = get_checkpoint(session, checkpoint_id, lock=True)
+    if actor.role != ADMIN and checkpoint.created_by != actor.id:
+        raise DomainError("forbidden")
+    return checkpoint
+
+
+def update_checkpoint(session: Session, *, actor_id: int, checkpoint_id: int, **changes) -> Checkpoint:
+    checkpoint = _owned(session, actor_id, checkpoint_id)
+    if checkpoint.status == "closed":
+        raise DomainError("checkpoint_closed")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    before = _snapshot(checkpoint)
+    values = {field: getattr(checkpoint, field) for field in EDITABLE} | changes
+    if "place_id" in changes and not ({"lat", "lon"} & set(changes)):
+        values["lat"] = values["lon"] = None
+    _check_fields(session, values)
+    for field, value in values.items():
+        setattr(checkpoint, field, value)
+    session.add(checkpoint)
+    audit.record(session, actor_id=actor_id, action="checkpoint.update", target_type="checkpoint",
+                 target_id=checkpoint.id, before=before, after=_snapshot(checkpoint))
+    return checkpoint
+
+
+def _set_status(session: Session, *, actor_id: int, checkpoint_id: int, status: str, allowed: tuple) -> Checkpoint:
+    checkpoint = _owned(session, actor_id, checkpoint_id)
+    if checkpoint.status not in allowed:
+        raise DomainError("checkpoint_status_invalid", status=checkpoint.status)
+    audit.record(session, actor_id=actor_id, action=f"checkpoint.{status}", target_type="checkpoint",
+                 target_id=checkpoint.id, before={"status": checkpoint.status}, after={"status": status})
+    checkpoint.status = status
+    session.add(checkpoint)
+    return checkpoint
+
+
+def publish(session: Session, *, actor_id: int, checkpoint_id: int) -> Checkpoint:
+    return _set_status(session, actor_id=actor_id, checkpoint_id=checkpoint_id, status="published",
+                       allowed=("draft",))
+
+
+def close(session: Session, *, actor_id: int, checkpoint_id: int, now: datetime | None = None) -> Checkpoint:
+    """Stop check-ins; volunteers who never checked out are closed at the event's end and flagged."""
+    from points.checkin import close_missing_checkouts
+
+    checkpoint = _set_status(session, actor_id=actor_id, checkpoint_id=checkpoint_id, status="closed",
+                             allowed=("draft", "published"))
+    close_missing_checkouts(session, checkpoint=checkpoint, now=now)
+    return checkpoint
+
+
+def list_upcoming(session: Session, *, now: datetime | None = None, kinds: tuple = ("event",)) -> list[Checkpoint]:
+    """Published checkpoints that have not ended yet, soonest first."""
+    query = (select(Checkpoint).where(Checkpoint.status == "published", Checkpoint.kind.in_(kinds),
+                                      Checkpoint.ends_at > (now or utcnow()))
+             .order_by(Checkpoint.starts_at, Checkpoint.id))
+    return list(session.execute(query).scalars())
+
+
+def list_managed(session: Session, *, actor_id: int) -> list[Checkpoint]:
+    """What an organiser manages: their own checkpoints; an administrator sees all."""
+    actor = require_role(session, actor_id, ORGANIZER, ADMIN)
+    query = select(Checkpoint).order_by(Checkpoint.starts_at.desc(), Checkpoint.id.desc())
+    if actor.role != ADMIN:
+        query = query.where(Checkpoint.created_by == actor.id)
+    return list(session.execute(query).scalars())
+
+
+def signup_count(session: Session, checkpoint_id: int) -> int:
+    return session.execute(select(func.count()).select_from(EventSignup)
+                           .where(EventSignup.checkpoint_id == checkpoint_id)).scalar_one()
+
+
+def is_signed_up(session: Session, *, user_id: int, checkpoint_id: int) -> bool:
+    return session.execute(select(EventSignup.id).where(EventSignup.checkpoint_id == checkpoint_id,
+                                                        EventSignup.user_id == user_id)).first() is not None
+
+
+def sign_up(session: Session, *, user_id: int, checkpoint_id: int, now: datetime | None = None) -> bool:
+    """Reserve a place at a published event; returns False when already signed up, refuses when full."""
+    require_role(session, user_id)
+    checkpoint = get_checkpoint(session, checkpoint_id, lock=True)
+    if checkpoint.kind != "event" or checkpoint.status != "published":
+        raise DomainError("checkpoint_not_open")
+    if checkpoint.ends_at <= (now or utcnow()):
+        raise DomainError("checkin_ended")
+    if is_signed_up(session, user_id=user_id, checkpoint_id=checkpoint_id):
+        return False
+    if checkpoint.capacity is not None and signup_count(session, checkpoint_id) >= checkpoint.capacity:
+        raise DomainError("checkin_full")
+    session.add(EventSignup(checkpoint_id=checkpoint_id, user_id=user_id, created_at=now or utcnow()))
+    session.flush()
+    return True
+
+
+def cancel_signup(session: Session, *, user_id: int, checkpoint_id: int) -> bool:
+    signup = session.execute(select(EventSignup).where(EventSignup.checkpoint_id == checkpoint_id,
+                                                       EventSignup.user_id == user_id)).scalar_one_or_none()
+    if signup is None:
+        return False
+    session.delete(signup)
+    return True
+
+
+def my_events(session: Session, *, user_id: int) -> list[Checkpoint]:
+    """Events the resident signed up for or checked in at, latest first."""
+    signed = select(EventSignup.checkpoint_id).where(EventSignup.user_id == user_id)
+    attended = select(CheckIn.checkpoint_id).where(CheckIn.user_id == user_id)
+    query = (select(Checkpoint).where(Checkpoint.kind == "event",
+                                      Checkpoint.id.in_(signed.union(attended).scalar_subquery()))
+             .order_by(Checkpoint.starts_at.desc()))
+    return list(session.execute(query).scalars())
+
+
+def my_hours(session: Session, *, user_id: int) -> float:
+    """Volunteer hours already credited (check-ins still open or under review are not counted)."""
+    total = session.execute(select(func.coalesce(func.sum(CheckIn.hours), 0.0))
+                            .where(CheckIn.user_id == user_id, CheckIn.status == "credited")).scalar_one()
+    return float(total)
+
+
+def attendance(session: Session, *, actor_id: int, checkpoint_id: int) -> list[AttendanceRow]:
+    _owned(session, actor_id, checkpoint_id)
+    rows = session.execute(select(CheckIn, User).join(User, User.id == CheckIn.user_id)
+                           .where(CheckIn.checkpoint_id == checkpoint_id).order_by(CheckIn.checked_in_at))
+    return [AttendanceRow(user.username, user.display_name, checkin.checked_in_at, checkin.checked_out_at,
+                          checkin.hours, checkin.status, checkin.flag) for checkin, user in rows]
+
+
+def _csv_cell(value) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: quote them (CSV injection)."""
+    text = "" if value is None else (value.isoformat() if isinstance(value, datetime) else str(value))
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def attendance_csv(session: Session, *, actor_id: int, checkpoint_id: int) -> str:
+    """Attendance as CSV text (UTC ISO times), one row a check-in."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["username", "display_name", "checked_in_at", "checked_out_at", "hours", "status", "flag"])
+    for row in attendance(session, actor_id=actor_id, checkpoint_id=checkpoint_id):
+        writer.writerow([_csv_cell(value) for value in (row.username, row.display_name, row.checked_in_at,
+                                                         row.checked_out_at, row.hours, row.status, row.flag)])
+    return buffer.getvalue()

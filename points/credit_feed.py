@@ -1,0 +1,50 @@
+"""The credit feed for the city's credit system: each resident's score, tier and components, CSV or JSON."""
+import csv
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from db.models import User
+from points.clock import utcnow
+from points.errors import DomainError
+from points.roles import RESIDENT
+from points.score import COMPONENTS, load_rules
+from points.score_facts import score_at
+
+FORMATS = (".csv", ".json")
+COLUMNS = ("user_id", "username", "as_of", "score", "tier", "tier_zh", *COMPONENTS, "rules_version")
+
+
+def feed_rows(session: Session, *, now: datetime | None = None) -> list[dict]:
+    """One row per active resident (deleted and disabled accounts are left out)."""
+    now = now or utcnow()
+    residents = session.execute(select(User).where(User.role == RESIDENT, User.deleted_at.is_(None),
+                                                   User.disabled.is_(False)).order_by(User.id)).scalars()
+    rows = []
+    for user in residents:
+        score = score_at(session, user.id, now=now)
+        rows.append({"user_id": user.id, "username": user.username, "as_of": now.isoformat(),
+                     "score": score.total, "tier": score.tier["code"], "tier_zh": score.tier["name_zh"],
+                     **{name: score.components[name].points for name in COMPONENTS},
+                     "rules_version": load_rules()["version"]})
+    return rows
+
+
+def write_feed(session: Session, path: Path, *, now: datetime | None = None) -> int:
+    """Write the feed in the format the file's extension names; returns the number of residents."""
+    if path.suffix.lower() not in FORMATS:
+        raise DomainError("feed_format_invalid")
+    rows = feed_rows(session, now=now)
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+        return len(rows)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return len(rows)

@@ -1,0 +1,128 @@
+"""Daily city aggregates folded incrementally from the ledger, so the dashboard never scans the ledger.
+
+A watermark row remembers the last ledger id folded in; each refresh reads only newer entries, in batches
+of short transactions. `points.ledger.post` stays untouched: the dashboard and `manage.py refresh-rollups`
+call `refresh_rollups()` before reading.
+"""
+from collections import defaultdict
+
+from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from db.engine import get_engine, is_sqlite, write_session
+from db.models import DailyRollup, LedgerEntry, MonthlyRollup, RollupWatermark, User
+from points.clock import city_zone, utcnow
+
+WATERMARK = "daily"
+BATCH_SIZE = 50_000
+RollupKey = tuple[str, str, str, str]  # day (or month), district, action_code, kind
+
+
+def committed_max_id() -> int:
+    """The highest ledger id below which no transaction is still writing.
+
+    PostgreSQL hands out ids before commit, so id 100 can appear after id 101: a short SHARE lock waits for
+    writers in flight, after which every id up to max(id) is settled. SQLite writers are serial already.
+    """
+    engine = get_engine()
+    with Session(engine) as session, session.begin():
+        if not is_sqlite(engine):
+            session.execute(text("LOCK TABLE ledgerentry IN SHARE MODE"))
+        return session.execute(select(func.coalesce(func.max(LedgerEntry.id), 0))).scalar_one()
+
+
+def lock_watermark(session: Session) -> RollupWatermark:
+    """Create the watermark row if missing and lock it, so two refreshes never fold the same entries."""
+    insert = sqlite_insert if is_sqlite(session.get_bind()) else pg_insert
+    session.execute(insert(RollupWatermark).values(name=WATERMARK, last_entry_id=0, updated_at=utcnow())
+                    .on_conflict_do_nothing(index_elements=["name"]))
+    query = select(RollupWatermark).where(RollupWatermark.name == WATERMARK)
+    if not is_sqlite(session.get_bind()):
+        query = query.with_for_update()
+    return session.execute(query).scalar_one()
+
+
+def sum_entries(rows) -> tuple[dict[RollupKey, list[int]], int]:
+    """Group (id, created_at, kind, action_code, points, co2e_g, district) rows by local day and key."""
+    zone = city_zone()
+    totals: dict[RollupKey, list[int]] = defaultdict(lambda: [0, 0, 0])
+    last_id = 0
+    for entry_id, created_at, kind, action_code, points, co2e_g, district in rows:
+        key = (created_at.astimezone(zone).date().isoformat(), district or "", action_code or "", kind)
+        total = totals[key]
+        total[0] += 1
+        total[1] += points
+        total[2] += co2e_g
+        last_id = entry_id
+    return totals, last_id
+
+
+def by_month(totals: dict[RollupKey, list[int]]) -> dict[RollupKey, list[int]]:
+    monthly: dict[RollupKey, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (day, *rest), sums in totals.items():
+        monthly[(day[:7], *rest)] = [a + b for a, b in zip(monthly[(day[:7], *rest)], sums)]
+    return monthly
+
+
+def merge(session: Session, table, period_name: str, totals: dict[RollupKey, list[int]]) -> None:
+    """Add the batch's sums to the rows already there and insert the new ones, in bulk (Core, not ORM objects)."""
+    period, *keys = [table.c[name] for name in (period_name, "district", "action_code", "kind")]
+    existing = {tuple(row[1:5]): row for row in session.execute(
+        select(table.c.id, period, *keys, table.c.entries, table.c.points, table.c.co2e_g)
+        .where(period.in_(sorted({key[0] for key in totals}))))}
+    updates, inserts = [], []
+    for key, (entries, points, co2e_g) in totals.items():
+        row = existing.get(key)
+        if row is None:
+            inserts.append(dict(zip((period_name, "district", "action_code", "kind"), key), entries=entries,
+                                points=points, co2e_g=co2e_g))
+        else:
+            updates.append(dict(row_id=row.id, new_entries=row.entries + entries, new_points=row.points + points,
+                                new_co2e_g=row.co2e_g + co2e_g))
+    if updates:
+        session.execute(update(table).where(table.c.id == bindparam("row_id")).values(
+            entries=bindparam("new_entries"), points=bindparam("new_points"), co2e_g=bindparam("new_co2e_g")),
+            updates, execution_options={"synchronize_session": False})
+    if inserts:
+        session.execute(insert(table), inserts)
+
+
+def fold_batch(session: Session, *, upto: int, limit: int = BATCH_SIZE) -> int:
+    """Fold up to `limit` entries after the watermark (and not beyond id `upto`); return how many."""
+    mark = lock_watermark(session)
+    rows = session.execute(
+        select(LedgerEntry.id, LedgerEntry.created_at, LedgerEntry.kind, LedgerEntry.action_code,
+               LedgerEntry.points, LedgerEntry.co2e_g, User.district)
+        .join(User, User.id == LedgerEntry.user_id)
+        .where(LedgerEntry.id > mark.last_entry_id, LedgerEntry.id <= upto)
+        .order_by(LedgerEntry.id).limit(limit)).all()
+    if not rows:
+        return 0
+    totals, last_id = sum_entries(rows)
+    merge(session, DailyRollup.__table__, "day", totals)
+    merge(session, MonthlyRollup.__table__, "month", by_month(totals))
+    mark.last_entry_id = last_id
+    mark.updated_at = utcnow()
+    session.add(mark)
+    return len(rows)
+
+
+def refresh_rollups(*, batch_size: int = BATCH_SIZE, progress=None) -> int:
+    """Bring DailyRollup up to the ledger's settled head; returns the number of entries folded in."""
+    upto = committed_max_id()
+    folded = 0
+    while True:
+        with write_session() as session:
+            count = fold_batch(session, upto=upto, limit=batch_size)
+        folded += count
+        if progress is not None and count:
+            progress(folded)
+        if count < batch_size:
+            return folded
+
+
+def watermark(session: Session) -> int:
+    row = session.get(RollupWatermark, WATERMARK)
+    return row.last_entry_id if row else 0

@@ -1,0 +1,65 @@
+"""Account management for admins: search, change a role, disable or enable, unlock; each step audited."""
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from db.models import User
+from points import accounts, audit
+from points.errors import DomainError
+from points.roles import ADMIN, ROLES, STAFF_READERS, require_role
+
+SEARCH_LIMIT = 50
+
+
+def search_users(session: Session, *, actor_id: int, text: str = "", role: str = "",
+                 limit: int = SEARCH_LIMIT) -> list[User]:
+    """Users whose username or display name contains `text`, optionally of one role, by username."""
+    require_role(session, actor_id, *STAFF_READERS)
+    query = select(User)
+    needle = text.strip().lower()
+    if needle:
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.where(or_(User.username.like(pattern, escape="\\"),
+                                User.display_name.ilike(pattern, escape="\\")))
+    if role:
+        query = query.where(User.role == role)
+    return list(session.execute(query.order_by(User.username).limit(limit)).scalars())
+
+
+def _target(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise DomainError("unknown_user")
+    return user
+
+
+def change_role(session: Session, *, actor_id: int, user_id: int, role: str) -> User:
+    require_role(session, actor_id, ADMIN)
+    if role not in ROLES:
+        raise DomainError("role_invalid")
+    user = _target(session, user_id)
+    if user.id == actor_id:
+        raise DomainError("admin_cannot_change_own_role")
+    audit.record(session, actor_id=actor_id, action="user.role", target_type="user", target_id=user.id,
+                 before={"role": user.role}, after={"role": role})
+    user.role = role
+    session.add(user)
+    return user
+
+
+def set_disabled(session: Session, *, actor_id: int, user_id: int, disabled: bool) -> User:
+    """Disabling ends the user's sessions (points.accounts.set_disabled audits and does it)."""
+    return accounts.set_disabled(session, actor_id=actor_id, user_id=user_id, disabled=disabled)
+
+
+def unlock(session: Session, *, actor_id: int, user_id: int) -> User:
+    """Clear a sign-in lock-out after failed passwords."""
+    require_role(session, actor_id, ADMIN)
+    user = _target(session, user_id)
+    audit.record(session, actor_id=actor_id, action="user.unlock", target_type="user", target_id=user.id,
+                 before={"failed_signins": user.failed_signins,
+                         "locked_until": user.locked_until.isoformat() if user.locked_until else None},
+                 after={"failed_signins": 0, "locked_until": None})
+    user.failed_signins, user.first_failed_at, user.locked_until = 0, None, None
+    session.add(user)
+    return user

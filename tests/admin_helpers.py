@@ -1,0 +1,40 @@
+"""Set-ups the admin console's tests share: the catalogue, and a claim waiting in the review queue."""
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from db.engine import read_session, write_session
+from db.models import AuditLog, LedgerEntry
+from points.catalogue import load_catalogue
+from points.claims import submit_claim
+from points.clock import utcnow
+from points.ledger import get_balance
+
+
+def with_catalogue() -> None:
+    with write_session() as session:
+        load_catalogue(session)
+
+
+def pending_claim(user_id: int, *, action_code: str = "metro", quantity: float = 50.0,
+                  now: datetime | None = None) -> int:
+    """A metro trip above the 40 km plausibility limit: it waits for an admin (50 km earn 2335 points)."""
+    now = now or utcnow()
+    with write_session() as session:
+        result = submit_claim(session, user_id=user_id, action_code=action_code, quantity=quantity,
+                              occurred_at=now, idempotency_key=f"claim:{uuid.uuid4()}", now=now)
+    assert result.status == "pending"
+    return result.claim.id
+
+
+def balance_points(user_id: int) -> int:
+    with read_session() as session:
+        return get_balance(session, user_id).points
+
+
+def row_counts() -> tuple[int, int]:
+    """(ledger entries, audit rows): what a refused admin action must leave unchanged."""
+    with read_session() as session:
+        return (session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one(),
+                session.execute(select(func.count()).select_from(AuditLog)).scalar_one())

@@ -1,0 +1,138 @@
+"""The check-in pages as residents, organisers and signed-out visitors see them (AppTest through app.py)."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from db.engine import read_session
+from db.models import Checkpoint
+from points.clock import utcnow
+from points.personal_code import issue_code
+from points.qr_tokens import poster_token
+from tests.checkin_support import load_city, make_checkpoint, points_of, scan
+
+CHECKIN = "pages/public/checkin.py"
+
+
+def open_trailhead(make_user):
+    load_city()
+    organizer = make_user("olga", role="organizer")
+    now = utcnow()
+    return organizer, make_checkpoint(organizer.id, kind="trailhead", starts_at=now - timedelta(hours=1),
+                                      ends_at=now + timedelta(days=1))
+
+
+def texts(app) -> str:
+    return " ".join(element.value for kind in (app.success, app.info, app.error, app.warning) for element in kind)
+
+
+def test_signed_in_scan_credits_then_says_already_and_clears_the_address_bar(make_user, open_page):
+    _, trail = open_trailhead(make_user)
+    ann = make_user("ann")
+    query = {"c": str(trail), "t": poster_token(trail)}
+    app = open_page(CHECKIN, ann, query=query)
+    assert "70 points credited" in texts(app) and points_of(ann.id) == 70
+    assert "c" not in app.query_params and "t" not in app.query_params
+    again = open_page(CHECKIN, ann, query=query)
+    assert "already checked in" in texts(again) and points_of(ann.id) == 70
+
+
+def test_signed_out_visitor_signs_in_and_the_same_check_in_continues(make_user, open_page):
+    _, trail = open_trailhead(make_user)
+    ann = make_user("ann")
+    app = open_page(CHECKIN, None, query={"c": str(trail), "t": poster_token(trail)})
+    assert "sign in" in texts(app).lower() and points_of(ann.id) == 0
+    app.text_input(key="signin_username").input("ann")
+    app.text_input(key="signin_password").input("correct-horse-9")
+    app.button[0].click().run()
+    assert "70 points credited" in texts(app) and points_of(ann.id) == 70
+
+
+def test_tampered_link_shows_invalid_code_and_credits_nothing(make_user, open_page):
+    _, trail = open_trailhead(make_user)
+    ann = make_user("ann")
+    app = open_page(CHECKIN, ann, query={"c": str(trail), "t": poster_token(trail)[:-1] + "x"})
+    assert "This code is not valid" in texts(app) and points_of(ann.id) == 0
+
+
+def test_event_second_scan_offers_check_out(make_user, open_page):
+    load_city()
+    organizer, ann = make_user("olga", role="organizer"), make_user("ann")
+    now = utcnow()
+    event = make_checkpoint(organizer.id, starts_at=now - timedelta(hours=2), ends_at=now + timedelta(minutes=10),
+                            points_per_hour=100)
+    query = {"c": str(event), "t": poster_token(event)}
+    scan(ann.id, event, now=now - timedelta(hours=2))
+    app = open_page(CHECKIN, ann, query=query)
+    assert "already checked in" in texts(app)
+    [checkout] = [button for button in app.button if button.label == "Check out now"]
+    checkout.click().run()
+    assert "Checked out of Beach clean-up: 2.0 hours, 200 points credited." in texts(app)
+    assert points_of(ann.id) == 200
+
+
+def test_event_first_scan_checks_in_without_credit(make_user, open_page):
+    load_city()
+    organizer, ann = make_user("olga", role="organizer"), make_user("ann")
+    now = utcnow()
+    event = make_checkpoint(organizer.id, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1))
+    app = open_page(CHECKIN, ann, query={"c": str(event), "t": poster_token(event)})
+    assert "You are checked in at Beach clean-up" in texts(app) and points_of(ann.id) == 0
+
+
+def test_events_page_lists_upcoming_events_to_signed_out_visitors(make_user, open_page):
+    load_city()
+    organizer = make_user("olga", role="organizer")
+    make_checkpoint(organizer.id, starts_at=utcnow() + timedelta(days=2), ends_at=utcnow() + timedelta(days=2, hours=3))
+    app = open_page("pages/public/events.py", None)
+    assert not app.exception
+    assert [header.value for header in app.subheader] == ["Beach clean-up"]
+
+
+def test_resident_signs_up_for_an_event(make_user, open_page):
+    load_city()
+    organizer, ann = make_user("olga", role="organizer"), make_user("ann")
+    make_checkpoint(organizer.id, starts_at=utcnow() + timedelta(days=2), ends_at=utcnow() + timedelta(days=2, hours=3))
+    app = open_page("pages/public/events.py", ann)
+    [sign_up] = [button for button in app.button if button.label == "Sign up"]
+    sign_up.click().run()
+    assert "You are signed up." in texts(app)
+
+
+def test_organiser_creates_a_draft_event(make_user, open_page):
+    load_city()
+    organizer = make_user("olga", role="organizer")
+    app = open_page("pages/organizer/organize.py", organizer)
+    app.text_input[0].input("白鹭洲清洁")
+    app.text_input[1].input("Bailuzhou clean-up")
+    app.number_input[0].set_value(24.47605)
+    app.number_input[1].set_value(118.08745)
+    [save] = [button for button in app.button if button.label == "Save"]
+    save.click().run()
+    assert not app.exception
+    with read_session() as session:
+        created = session.execute(select(Checkpoint)).scalar_one()
+    assert (created.title_en, created.status, created.created_by) == ("Bailuzhou clean-up", "draft", organizer.id)
+
+
+def test_organiser_form_refuses_a_point_outside_xiamen(make_user, open_page):
+    load_city()
+    organizer = make_user("olga", role="organizer")
+    app = open_page("pages/organizer/organize.py", organizer)
+    app.text_input[0].input("清洁")
+    app.text_input[1].input("Clean-up")
+    [save] = [button for button in app.button if button.label == "Save"]
+    save.click().run()
+    assert "Choose a place or give a point in Xiamen" in texts(app)
+    with read_session() as session:
+        assert session.execute(select(Checkpoint)).first() is None
+
+
+def test_station_attendant_credits_a_pasted_personal_code(make_user, open_page):
+    load_city()
+    attendant, ann = make_user("olga", role="organizer"), make_user("ann")
+    app = open_page("pages/organizer/station.py", attendant)
+    app.text_input[0].input(issue_code(ann.id))
+    app.number_input[0].set_value(2.0)
+    [credit] = [button for button in app.button if button.label == "Credit"]
+    credit.click().run()
+    assert "Credited 295 points" in texts(app) and points_of(ann.id) == 295

@@ -1,0 +1,87 @@
+"""Resident pages in AppTest: home figures, logging an action with its preview, the statement and receipt."""
+from datetime import timedelta
+
+import pytest
+
+from points.clock import utcnow
+from tests.ledger_support import balance_of, load, log
+
+pytestmark = pytest.mark.timeout(180)
+
+
+@pytest.fixture(autouse=True)
+def catalogue():
+    load()
+
+
+def texts(app) -> str:
+    return " ".join(str(element.value) for kind in ("success", "info", "warning", "error", "caption", "markdown")
+                    for element in getattr(app, kind))
+
+
+def test_home_is_the_residents_default_page_with_balance_and_week(make_user, open_page):
+    user = make_user("ann")
+    log(user.id, "metro", 10, when=utcnow())
+    log(user.id, "paper", 2, when=utcnow() - timedelta(days=8), now=utcnow() - timedelta(days=8))
+    app = open_page(None, user)
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Points balance"] == "762"
+    assert metrics["CO₂e avoided in total"] == "762 g"
+    assert metrics["CO₂e avoided this week"] == "467 g"
+    assert app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")
+    assert app.title[0].value == "Hello, Ann"
+
+
+def test_logging_ten_km_by_metro_previews_then_credits_467_points(make_user, open_page):
+    user = make_user("ann")
+    app = open_page("pages/resident/log.py", user)
+    app.selectbox(key="log_action").set_value("metro").run()
+    app.number_input(key="log_quantity_decimal").set_value(10.0).run()
+    assert "10 km · Metro trip ≈ 467 g CO₂e = 467 points (46.7 g/km)" in texts(app)
+    assert "Shenzhen" in texts(app)
+    app.button(key="log_submit").click().run()
+    assert not app.exception
+    assert "467 points added (467 g CO₂e avoided)." in texts(app)
+    assert balance_of(user.id).points == 467
+    app.button(key="log_another").click().run()
+    assert app.button(key="log_submit") is not None and balance_of(user.id).points == 467
+
+
+def test_over_the_plausibility_limit_says_it_waits_for_review(make_user, open_page):
+    user = make_user("ann")
+    app = open_page("pages/resident/log.py", user)
+    app.selectbox(key="log_action").set_value("walk").run()
+    app.number_input(key="log_quantity_decimal").set_value(9.0).run()
+    app.button(key="log_submit").click().run()
+    assert "Sent for review: the quantity is above 8 km" in texts(app)
+    assert balance_of(user.id).points == 0
+
+
+def test_chinese_preview_and_over_cap_warning(make_user, open_page):
+    user = make_user("ann")
+    log(user.id, "walk", 8, when=utcnow())
+    app = open_page("pages/resident/log.py", user, lang="zh")
+    app.selectbox(key="log_action").set_value("walk").run()
+    app.number_input(key="log_quantity_decimal").set_value(5.0).run()
+    app.button(key="log_submit").click().run()
+    assert "已增加 140 积分" in texts(app) and "有 3 公里超出当日上限 10 公里" in texts(app)
+
+
+def test_statement_lists_entries_and_the_receipt_verifies_the_chain(make_user, open_page):
+    user = make_user("ann")
+    log(user.id, "metro", 10)
+    log(user.id, "paper", 2)
+    app = open_page("pages/resident/ledger.py", user)
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table["Points"]) == ["295", "467"] and "v1" in table["Factor (source, version)"][1]
+    assert "Page 1 of 1 · 2 entries" in texts(app)
+    app.button(key="ledger_verify").click().run()
+    assert "Your chain of 2 entries is intact and matches your balance." in texts(app)
+
+
+def test_other_roles_still_start_on_their_own_page(make_user, open_page):
+    organizer = make_user("olga", role="organizer")
+    app = open_page(None, organizer)
+    assert not app.exception and app.title[0].value != "Hello, Olga"

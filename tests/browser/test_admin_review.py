@@ -1,0 +1,42 @@
+"""In Chromium: the demo resident logs an action that needs review, the demo admin approves it in the review
+queue, and the resident's balance shows the new points."""
+import re
+
+from tests.browser.conftest import sign_in, wait_idle
+
+ELECTRICITY_POINTS = 2046  # 5 kWh x 409.2 g, one point per gram
+
+
+def balance(page, base: str) -> int:
+    page.goto(f"{base}/?lang=en")
+    wait_idle(page)
+    metric = page.get_by_test_id("stMetric").filter(has_text="Points balance")
+    return int(re.sub(r"\D", "", metric.get_by_test_id("stMetricValue").inner_text()))
+
+
+def test_the_admin_approves_a_pending_claim_and_the_resident_sees_the_points(portal, new_page):
+    resident = new_page()
+    sign_in(resident, portal, "resident")
+    before = balance(resident, portal)
+    resident.goto(f"{portal}/log?lang=en")
+    wait_idle(resident)
+    resident.get_by_test_id("stSelectbox").first.click()
+    resident.get_by_role("option", name="Electricity saved").click()
+    wait_idle(resident)
+    resident.get_by_role("spinbutton").first.fill("5")
+    resident.get_by_role("spinbutton").first.press("Enter")
+    wait_idle(resident)
+    resident.get_by_role("button", name="Log it").click()
+    wait_idle(resident)
+    assert balance(resident, portal) == before
+
+    admin = new_page()
+    sign_in(admin, portal, "admin")
+    admin.goto(f"{portal}/review?lang=en")
+    wait_idle(admin)
+    admin.get_by_text(re.compile(r"· resident · Electricity saved × 5\.00")).first.click()
+    admin.get_by_role("button", name="Approve selected").click()
+    wait_idle(admin)
+    assert admin.get_by_text("1 claim(s) approved.").is_visible()
+
+    assert balance(resident, portal) == before + ELECTRICITY_POINTS

@@ -1,0 +1,109 @@
+"""The catalogue: cited factors loaded once, worked examples to the gram, versions that keep history."""
+import pytest
+from sqlmodel import select
+
+from db.engine import read_session, write_session
+from db.models import ActionType
+from points.catalogue import current_action, list_current, load_catalogue, revise_action
+from points.claims import approve_claim
+from points.errors import DomainError
+from tests.ledger_support import balance_of, entries_of, load, log, verified
+
+REQUIRED = ("metro", "bus", "bike", "walk", "paper", "plastic", "glass", "metal", "low_value", "kitchen",
+            "electricity", "clean_plate", "own_bag", "trail_walk", "volunteer")
+
+
+@pytest.fixture(autouse=True)
+def catalogue():
+    return load()
+
+
+def test_catalogue_has_every_action_with_its_citation(catalogue):
+    with read_session() as session:
+        actions = {action.code: action for action in list_current(session)}
+    assert catalogue == len(actions) and set(REQUIRED) <= set(actions)
+    for action in actions.values():
+        assert action.source and action.year and action.confidence and action.version == 1
+        assert action.daily_cap is not None and action.verification in ("self", "review", "qr")
+    assert (actions["metro"].factor_g, actions["bus"].factor_g, actions["electricity"].factor_g) == (46.7, 26.9, 409.2)
+    assert actions["walk"].provisional and actions["bike"].provisional and not actions["metro"].provisional
+    assert actions["walk"].baseline_g - actions["walk"].mode_g == actions["walk"].factor_g == 70
+
+
+def test_loading_twice_adds_nothing():
+    with write_session() as session:
+        assert load_catalogue(session) == 0
+    with read_session() as session:
+        assert len(session.exec(select(ActionType)).all()) == len(list_current(session))
+
+
+def test_unknown_action_is_refused():
+    with read_session() as session, pytest.raises(DomainError) as refused:
+        current_action(session, "teleport")
+    assert refused.value.code == "unknown_action"
+
+
+SELF_REPORTED = [  # (code, quantity, grams = points): quantity x factor (x credit share), floored
+    ("metro", 10, 467), ("bus", 10, 269), ("bike", 5, 350), ("walk", 3, 210), ("paper", 2, 295),
+    ("plastic", 1, 825), ("glass", 3, 870), ("metal", 2, 1040), ("low_value", 2, 1660), ("kitchen", 3, 1036),
+    ("clean_plate", 2, 344), ("own_bag", 3, 45), ("metro", 2.5, 116),
+]
+
+
+@pytest.mark.parametrize(("code", "quantity", "grams"), SELF_REPORTED)
+def test_worked_example_credits_to_the_gram(make_user, code, quantity, grams):
+    user = make_user("ann")
+    result = log(user.id, code, quantity)
+    assert (result.status, result.co2e_g, result.points) == ("auto", grams, grams)
+    assert (balance_of(user.id).points, balance_of(user.id).co2e_g) == (grams, grams)
+
+
+def test_electricity_is_reviewed_then_credited_at_the_fujian_factor(make_user):
+    user, admin = make_user("ann"), make_user("root", role="admin")
+    pending = log(user.id, "electricity", 3)
+    assert pending.status == "pending" and balance_of(user.id).points == 0
+    with write_session() as session:
+        approved = approve_claim(session, actor_id=admin.id, claim_id=pending.claim.id)
+    assert (approved.co2e_g, approved.points, balance_of(user.id).points) == (1227, 1227, 1227)
+
+
+def test_trail_walk_is_credited_through_a_checkpoint(make_user):
+    user = make_user("ann")
+    assert verified(user.id, "trail_walk", 4).points == 280
+
+
+def test_volunteering_earns_points_per_hour_and_claims_no_co2(make_user):
+    user = make_user("ann")
+    default = verified(user.id, "volunteer", 2.5)
+    event = verified(user.id, "volunteer", 2, points_per_unit=150)
+    assert (default.points, default.co2e_g, event.points) == (250, 0, 300)
+    assert (balance_of(user.id).points, balance_of(user.id).co2e_g) == (550, 0)
+
+
+def test_grams_per_point_setting_divides(make_user, monkeypatch):
+    monkeypatch.setenv("GREEN_EGRET_GRAMS_PER_POINT", "10")
+    user = make_user("ann")
+    result = log(user.id, "metro", 10)
+    assert (result.co2e_g, result.points) == (467, 46)
+
+
+def test_a_new_factor_is_a_new_version_and_old_entries_keep_theirs(make_user):
+    user, admin = make_user("ann"), make_user("root", role="admin")
+    before = log(user.id, "metro", 10)
+    with write_session() as session:
+        revised = revise_action(session, actor_id=admin.id, code="metro", factor_g=78.4, source="Wuhan")
+    after = log(user.id, "metro", 10)
+    assert (revised.version, before.points, after.points) == (2, 467, 784)
+    first, second = entries_of(user.id)
+    assert first.action_type_id != second.action_type_id
+    with read_session() as session:
+        old = session.get(ActionType, first.action_type_id)
+        assert (old.factor_g, old.version, old.current) == (46.7, 1, False)
+        assert current_action(session, "metro").version == 2
+
+
+def test_only_an_admin_revises_the_catalogue(make_user):
+    user = make_user("ann")
+    with write_session() as session, pytest.raises(DomainError) as refused:
+        revise_action(session, actor_id=user.id, code="metro", factor_g=1.0)
+    assert refused.value.code == "forbidden"

@@ -1,0 +1,111 @@
+"""Download my data holds everything about me; deleting my account anonymises me and the ledger still verifies."""
+import csv
+import io
+import uuid
+import zipfile
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from db.engine import read_session, write_session
+from db.models import Claim, LedgerEntry, Redemption, Reward, User
+from manage import main as manage
+from points.accounts import authenticate
+from points.catalogue import load_catalogue
+from points.claims import submit_claim
+from points.errors import DomainError
+from points.ledger import GENESIS_HASH, chain_hash, get_balance
+from points.privacy import delete_my_account, export_my_data
+from points.rewards import load_rewards, redeem
+from points.signin import session_id_for_token, start_session, user_for_session
+
+NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
+PASSWORD = "correct-horse-9"
+
+
+@pytest.fixture
+def active_resident(make_user):
+    """A resident with a claim carrying a note, a redemption and an open sign-in session."""
+    with write_session() as session:
+        load_catalogue(session)
+        load_rewards(session)
+    user = make_user("paula", district="思明", nickname="Paula", leaderboard_opt_in=True)
+    with write_session() as session:
+        submit_claim(session, user_id=user.id, action_code="metro", quantity=30, occurred_at=NOW,
+                     idempotency_key=f"claim:{uuid.uuid4()}", note="commute to 软件园", now=NOW)
+        reward_id = session.execute(select(Reward.id).where(Reward.code == "donate_tree")).scalar_one()
+        redeem(session, user_id=user.id, reward_id=reward_id, request_id=str(uuid.uuid4()), now=NOW)
+        token, _ = start_session(session, user_id=user.id, now=NOW)
+    return user, token
+
+
+def read_zip(data: bytes) -> dict[str, list[dict]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+                for name in archive.namelist()}
+
+
+def chain_is_valid(user_id: int) -> bool:
+    with read_session() as session:
+        entries = session.execute(select(LedgerEntry).where(LedgerEntry.user_id == user_id)
+                                  .order_by(LedgerEntry.seq)).scalars().all()
+        balance = get_balance(session, user_id)
+    previous = GENESIS_HASH
+    for entry in entries:
+        if entry.prev_hash != previous or chain_hash(previous, entry) != entry.hash:
+            return False
+        previous = entry.hash
+    return balance.head_hash == previous and balance.points == sum(entry.points for entry in entries)
+
+
+def test_the_export_holds_my_profile_claims_ledger_checkins_and_redemptions(active_resident):
+    user, _ = active_resident
+    with read_session() as session:
+        files = read_zip(export_my_data(session, user_id=user.id))
+    assert {"profile.csv", "claims.csv", "ledger.csv", "checkins.csv", "redemptions.csv"} <= set(files)
+    assert files["profile.csv"][0]["username"] == "paula" and files["profile.csv"][0]["district"] == "思明"
+    assert "password_hash" not in files["profile.csv"][0]
+    assert [row["note"] for row in files["claims.csv"]] == ["commute to 软件园"]
+    assert [row["kind"] for row in files["ledger.csv"]] == ["earn", "redeem"]
+    assert files["redemptions.csv"][0]["code"].startswith("GE-")
+    assert files["checkins.csv"] == []
+
+
+def test_the_export_holds_nobody_elses_data(active_resident, make_user):
+    other = make_user("quinn")
+    with read_session() as session:
+        files = read_zip(export_my_data(session, user_id=other.id))
+    assert files["claims.csv"] == [] and files["ledger.csv"] == [] and files["redemptions.csv"] == []
+
+
+def test_deleting_needs_the_password_and_changes_nothing_without_it(active_resident):
+    user, _ = active_resident
+    with pytest.raises(DomainError) as refused:
+        with write_session() as session:
+            delete_my_account(session, user_id=user.id, password="wrong password")
+    assert refused.value.code == "password_wrong"
+    with read_session() as session:
+        assert session.get(User, user.id).username == "paula"
+
+
+def test_deleting_anonymises_ends_sessions_and_the_ledger_still_verifies(active_resident):
+    user, token = active_resident
+    with read_session() as session:
+        before = get_balance(session, user.id).points
+        entries = session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one()
+    with write_session() as session:
+        delete_my_account(session, user_id=user.id, password=PASSWORD)
+    with write_session() as session:
+        row = session.get(User, user.id)
+        assert row.username != "paula" and "paula" not in row.username.lower()
+        assert (row.display_name, row.district, row.nickname, row.leaderboard_opt_in) == ("—", None, None, False)
+        assert row.deleted_at is not None
+        assert session.execute(select(Claim.note)).scalar_one() is None
+        assert user_for_session(session, session_id=session_id_for_token(token)) is None
+        assert authenticate(session, username="paula", password=PASSWORD) is None
+        assert session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == entries
+        assert get_balance(session, user.id).points == before
+        assert session.execute(select(func.count()).select_from(Redemption)).scalar_one() == 1
+    assert chain_is_valid(user.id)
+    assert manage(["verify-ledger"]) == 0

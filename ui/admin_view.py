@@ -1,0 +1,58 @@
+"""What the admin pages draw alike: a bar chart with its numbers beside it, the staff reader, a reason picker."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from points.review import REASON_TEMPLATES
+from points.roles import ADMIN
+from ui import auth
+from ui.i18n import t
+
+
+def staff_user():
+    """The signed-in admin or auditor, and whether they may change things (auditors only read)."""
+    user = auth.current_user()
+    return user, user.role == ADMIN
+
+
+def bars_with_numbers(rows: list[tuple[str, float]], *, label: str, value: str, key: str) -> None:
+    """An Altair bar chart and, beside it, the same numbers as a table (charts alone hide exact values)."""
+    if not rows:
+        st.caption(t("admin.no_data"))
+        return
+    frame = pd.DataFrame(rows, columns=[label, value])
+    chart_column, table_column = st.columns([3, 2])
+    chart = alt.Chart(frame).mark_bar().encode(x=alt.X(f"{value}:Q", title=value),
+                                               y=alt.Y(f"{label}:N", sort="-x", title=label),
+                                               tooltip=[label, value])
+    chart_column.altair_chart(chart, width="stretch", key=f"chart_{key}")
+    table_column.dataframe(frame, hide_index=True, width="stretch", key=f"table_{key}")
+
+
+def reason_input(key: str, *, required: bool) -> str:
+    """A reusable reason template, with free text that can replace or complete it."""
+    choices = labels(["", *REASON_TEMPLATES], lambda code: t(f"admin.reason.{code}") if code else "—")
+    template = st.selectbox(t("admin.reason_template"), list(choices), key=f"{key}_template",
+                            format_func=choices.get)
+    extra = st.text_input(t("admin.reason_required") if required else t("admin.reason_optional"),
+                          key=f"{key}_text", max_chars=300)
+    parts = [t(f"admin.reason.{template}") if template else "", extra.strip()]
+    return " — ".join(part for part in parts if part)
+
+
+
+def known_label(prefix: str, code: str | None) -> str:
+    """A code in words when the catalogue knows it (flag kinds, claim reasons); unknown codes show as they are."""
+    key = f"{prefix}.{code}"
+    text = t(key)
+    return (code or "") if text == key else text
+
+
+def labels(options, label_of) -> dict:
+    """Option -> label, translated now: a format_func calling t() later (e.g. under AppTest) may see no language."""
+    return {option: label_of(option) for option in options}
+
+
+def every(key_prefix: str):
+    """Label maker for filters whose first option, "", means all: t("admin.all"), else t(prefix + option)."""
+    return lambda code: t(f"{key_prefix}{code}") if code else t("admin.all")

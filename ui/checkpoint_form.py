@@ -1,0 +1,71 @@
+"""The organiser's checkpoint form (create and edit): fields in, a dict of checkpoint values out."""
+from datetime import datetime, time, timedelta
+
+import streamlit as st
+
+from db.models import Checkpoint
+from points.checkpoints import KINDS
+from points.clock import city_zone, local_day, utcnow
+from ui.i18n import current_language, t
+
+
+def _local(value: datetime | None, default: datetime) -> datetime:
+    return (value or default).astimezone(city_zone())
+
+
+def _moment_input(label: str, value: datetime, key: str) -> datetime:
+    left, right = st.columns(2)
+    day = left.date_input(t(f"checkin.form.{label}_day"), value=value.date(), key=f"{key}_{label}_day")
+    clock = right.time_input(t(f"checkin.form.{label}_time"), value=value.time(), key=f"{key}_{label}_time",
+                             step=timedelta(minutes=15))
+    return datetime.combine(day, clock, tzinfo=city_zone())
+
+
+def _optional_count(label: str, value: int | None, key: str) -> int | None:
+    """0 in the form means no limit."""
+    number = st.number_input(t(f"checkin.form.{label}"), min_value=0, max_value=100_000, value=value or 0,
+                             step=1, key=f"{key}_{label}", help=t("checkin.form.zero_means_none"))
+    return int(number) or None
+
+
+def checkpoint_form(places: list, current: Checkpoint | None = None) -> dict | None:
+    """Draw the form; on submit return the values (kind only when creating), else None."""
+    key = f"cp{current.id if current else 'new'}"
+    tomorrow = datetime.combine(local_day(utcnow()) + timedelta(days=1), time(9), tzinfo=city_zone())
+    names = {"": t("checkin.form.no_place")} | {place.id: place.name_zh if current_language() == "zh"
+                                                else place.name_en for place in places}
+    with st.form(key):
+        values = {}
+        if current is None:
+            kinds = {kind: t(f"checkin.kind.{kind}") for kind in KINDS}
+            values["kind"] = st.selectbox(t("checkin.form.kind"), KINDS, format_func=kinds.get)
+        values["title_zh"] = st.text_input(t("checkin.form.title_zh"), value=current.title_zh if current else "")
+        values["title_en"] = st.text_input(t("checkin.form.title_en"), value=current.title_en if current else "")
+        values["description_zh"] = st.text_area(t("checkin.form.description_zh"),
+                                                value=current.description_zh if current else "")
+        values["description_en"] = st.text_area(t("checkin.form.description_en"),
+                                                value=current.description_en if current else "")
+        options = list(names)
+        chosen = current.place_id if current and current.place_id in names else ""
+        values["place_id"] = st.selectbox(t("checkin.form.place"), options, index=options.index(chosen),
+                                          format_func=names.get) or None
+        st.caption(t("checkin.form.point_help"))
+        left, right = st.columns(2)
+        lat = left.number_input(t("checkin.form.lat"), value=current.lat if current and current.lat else 0.0,
+                                format="%.5f", key=f"{key}_lat")
+        lon = right.number_input(t("checkin.form.lon"), value=current.lon if current and current.lon else 0.0,
+                                 format="%.5f", key=f"{key}_lon")
+        values["lat"], values["lon"] = (lat, lon) if lat or lon else (None, None)
+        if values["place_id"] and values["place_id"] != (current.place_id if current else None):
+            values["lat"] = values["lon"] = None  # a newly chosen place brings its own coordinates
+        values["starts_at"] = _moment_input("start", _local(current and current.starts_at, tomorrow), key)
+        values["ends_at"] = _moment_input("end", _local(current and current.ends_at, tomorrow + timedelta(hours=3)),
+                                          key)
+        values["capacity"] = _optional_count("capacity", current and current.capacity, key)
+        values["expected_attendance"] = _optional_count("expected", current and current.expected_attendance, key)
+        values["points_per_hour"] = int(st.number_input(
+            t("checkin.form.points_per_hour"), min_value=0, max_value=1000, step=10, key=f"{key}_pph",
+            value=current.points_per_hour if current and current.points_per_hour is not None else 100))
+        values["rotating"] = st.checkbox(t("checkin.form.rotating"), value=bool(current and current.rotating))
+        submitted = st.form_submit_button(t("checkin.form.save"), type="primary")
+    return values if submitted else None

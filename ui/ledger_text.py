@@ -1,0 +1,73 @@
+"""How an action, its factor and a claim's outcome read in words, shared by the log and ledger pages."""
+from db.models import ActionType
+from points.carbon import credit_for, credited_factor_g
+from points.claims import ClaimResult
+from ui.format import grams, number
+from ui.i18n import current_language, t
+
+
+def action_name(action: ActionType) -> str:
+    return action.name_zh if current_language() == "zh" else action.name_en
+
+
+def unit_label(unit: str) -> str:
+    return t(f"ledger.unit.{unit}")
+
+
+def quantity_text(quantity: float) -> str:
+    return number(quantity, 0 if quantity == int(quantity) else 2)
+
+
+def factor_text(action: ActionType) -> str:
+    """'46.7 g/km', or for an upper bound '50% of 295 g/kg, an upper bound'."""
+    unit = unit_label(action.unit)
+    if action.credit_share < 1:
+        return t("ledger.factor_share", share=number(action.credit_share * 100), grams=number(action.factor_g, 1),
+                 unit=unit)
+    return t("ledger.factor_per_unit", grams=number(float(credited_factor_g(action)), 1), unit=unit)
+
+
+def source_text(action: ActionType) -> str:
+    return t("ledger.source_line", source=action.source, year=action.year, confidence=action.confidence,
+             version=action.version)
+
+
+def preview_text(action: ActionType, quantity: float) -> str:
+    """'10 km · Metro trip ≈ 467 g CO₂e = 467 points (46.7 g/km)' before anything is written."""
+    credit = credit_for(action, quantity)
+    common = {"quantity": quantity_text(quantity), "unit": unit_label(action.unit), "action": action_name(action),
+              "points": number(credit.points)}
+    if action.factor_kind == "points_only":
+        return t("ledger.preview_points_only", **common)
+    return t("ledger.preview", grams=grams(credit.co2e_g), factor=factor_text(action), **common)
+
+
+def limits_text(action: ActionType) -> str:
+    unit = unit_label(action.unit)
+    if action.verification == "review":
+        return t("ledger.review_always")
+    if action.plausibility_limit is None:
+        return t("ledger.limits_cap_only", cap=quantity_text(action.daily_cap), unit=unit)
+    return t("ledger.limits", cap=quantity_text(action.daily_cap), limit=quantity_text(action.plausibility_limit),
+             unit=unit)
+
+
+def outcome_messages(result: ClaimResult, action: ActionType) -> list[tuple[str, str]]:
+    """[(kind, text)] to show after a submission: success, info or warning lines, nothing left unsaid."""
+    unit = unit_label(action.unit)
+    if result.status == "pending":
+        reason = t(f"ledger.reason.{result.claim.status_reason}",
+                   limit=quantity_text(action.plausibility_limit or 0), unit=unit)
+        return [("info", t("ledger.pending", reason=reason))]
+    messages = []
+    if not result.created:
+        messages.append(("info", t("ledger.already_logged")))
+    if result.credited_quantity:
+        key = "ledger.credited_points_only" if action.factor_kind == "points_only" else "ledger.credited"
+        messages.append(("success", t(key, points=number(result.points), grams=grams(result.co2e_g))))
+        if result.over_cap_quantity:
+            messages.append(("warning", t("ledger.over_cap", over=quantity_text(result.over_cap_quantity),
+                                          cap=quantity_text(action.daily_cap), unit=unit)))
+    else:
+        messages.append(("warning", t("ledger.nothing_credited", cap=quantity_text(action.daily_cap), unit=unit)))
+    return messages

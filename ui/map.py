@@ -1,0 +1,204 @@
+"""The city map: folium with Leaflet served by the portal, a layer per kind, every data text escaped.
+
+Popups and tooltips end up inside JavaScript template literals (`...`) parsed as HTML by jQuery, so names
+are escaped for HTML *and* for the template literal ($, backslash, backtick): names are data, never markup.
+"""
+import copy
+import html
+from datetime import datetime
+
+import folium
+import streamlit as st
+from branca.element import MacroElement
+from folium.plugins import MarkerCluster
+from jinja2 import Template
+from streamlit_folium import st_folium
+
+from db.config import get_settings
+from db.models import Place
+from points.clock import utcnow
+from points.geo import gcj02_to_wgs84, wgs84_to_gcj02
+from points.places import KINDS, is_closed, trail_length_m
+from ui.i18n import catalogue
+from ui.vendor_assets import LEAFLET_CSS, LEAFLET_JS, MARKERCLUSTER_CSS, MARKERCLUSTER_JS
+
+CENTRE = (24.48, 118.11)
+KIND_COLOURS = {"park": "#2e7d32", "community_park": "#7cb342", "wetland_beach": "#0288d1", "trail": "#e65100",
+                "recycling_station": "#6d4c41", "event_venue": "#8e24aa", "landmark": "#546e7a"}
+CLOSED_COLOUR = "#9e9e9e"
+TILES = {
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "&copy; OpenStreetMap contributors", "abc"),
+    "amap": ("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+             "&copy; 高德地图 AutoNavi", "1234"),
+    "tencent": ("https://rt{s}.map.gtimg.com/tile?z={z}&x={x}&y={-y}&type=vector&styleid=0",
+                "&copy; 腾讯地图 Tencent", "0123"),
+}
+GCJ_TILES = ("amap", "tencent")
+
+
+class OfflineMap(folium.Map):
+    default_js = LEAFLET_JS
+    default_css = LEAFLET_CSS
+
+    def render(self, **kwargs):
+        """Render once: re-rendering rebuilds every popup's template (~0.1 s and more), the cached map needn't."""
+        if not getattr(self, "_rendered_once", False):
+            super().render(**kwargs)
+            self._rendered_once = True
+
+
+class OfflineCluster(MarkerCluster):
+    default_js = MARKERCLUSTER_JS
+    default_css = MARKERCLUSTER_CSS
+
+
+class _Notes(MacroElement):
+    """The legend, and a notice shown once if tiles fail to load (markers and the list still work)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "ge-legend");
+                div.style.cssText = "background:#fff;padding:6px 8px;border-radius:4px;font:12px sans-serif";
+                div.innerHTML = {{ this.legend|tojson }};
+                return div;
+            };
+            legend.addTo(map);
+            var notice = L.control({position: "topright"}), shown = false;
+            notice.onAdd = function () {
+                var div = L.DomUtil.create("div", "ge-tile-notice");
+                div.style.cssText = "background:#fff8e1;padding:4px 8px;border-radius:4px;font:12px sans-serif";
+                div.textContent = {{ this.tile_notice|tojson }};
+                return div;
+            };
+            map.eachLayer(function (layer) {
+                if (layer instanceof L.TileLayer) {
+                    layer.on("tileerror", function () { if (!shown) { shown = true; notice.addTo(map); } });
+                }
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, legend: str, tile_notice: str):
+        super().__init__()
+        self.legend, self.tile_notice = legend, tile_notice
+
+
+def esc(text) -> str:
+    """HTML-escape, and neutralise what a JavaScript template literal would interpret."""
+    return html.escape(str(text), quote=True).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+
+
+def words(language: str):
+    """A translator bound to one language: format_func callbacks may run outside the script's run."""
+    messages, english = catalogue(language), catalogue("en")
+    return lambda key, **params: (messages.get(key) or english.get(key, key)).format(**params)
+
+
+def place_name(place: Place, language: str) -> str:
+    return place.name_en if language == "en" else place.name_zh
+
+
+def popup_html(place: Place, language: str, now: datetime | None = None) -> str:
+    """Name, kind, district, facilities, open or closed: every piece escaped."""
+    say = words(language)
+    lines = [f"<b>{esc(place_name(place, language))}</b>", esc(say(f"map.kind.{place.kind}"))]
+    if place.district:
+        lines.append(esc(say(f"map.district.{place.district}")))
+    if place.kind == "trail":
+        lines.append(esc(say("map.trail_length", km=f"{trail_length_m(place) / 1000:.1f}")))
+        official = place.properties.get("official_length_km")
+        if official:
+            lines.append(esc(say("map.trail_official", km=official)))
+    facilities = place.properties.get("facilities") or {}
+    known = [say(f"map.facility.{name}") for name, present in facilities.items() if present]
+    if known:
+        lines.append(esc(say("map.facilities", names=", ".join(known))))
+    if is_closed(place, now=now):
+        lines.append(f'<span style="color:#c62828">{esc(say("map.closed", reason=place.closed_reason))}</span>')
+    else:
+        lines.append(esc(say("map.open")))
+    if place.confidence in ("low", "very low"):
+        lines.append(f"<i>{esc(say('map.approximate'))}</i>")
+    if place.kind == "trail":
+        lines.append(f'<a href="/trail?id={esc(place.id)}" target="_top">{esc(say("map.trail_details"))}</a>')
+    return "<br>".join(lines)
+
+
+def _display(lat: float, lon: float, tiles: str) -> list[float]:
+    return list(wgs84_to_gcj02(lat, lon)) if tiles in GCJ_TILES else [lat, lon]
+
+
+def _legend(language: str) -> str:
+    say = words(language)
+    rows = [f'<span style="color:{KIND_COLOURS[kind]}">{"&#9473;" if kind == "trail" else "&#9679;"}</span> '
+            f"{esc(say(f'map.kind.{kind}'))}" for kind in KINDS]
+    rows.append(f'<span style="color:{CLOSED_COLOUR}">&#9679;</span> {esc(say("map.closed_short"))}')
+    return "<br>".join(rows)
+
+
+def build_map(places: list[Place], *, language: str, tiles: str = "osm", now: datetime | None = None) -> folium.Map:
+    """One folium map of the given places: a clustered layer per kind, trails as dashed schematic lines."""
+    say = words(language)
+    url, attribution, subdomains = TILES.get(tiles, TILES["osm"])
+    fmap = OfflineMap(location=_display(*CENTRE, tiles), zoom_start=12, tiles=None, control_scale=True)
+    folium.TileLayer(url, attr=attribution, subdomains=subdomains, name=say("map.tiles"), max_zoom=18,
+                     control=False).add_to(fmap)
+    layers = {}
+    for kind in KINDS:
+        label = say(f"map.kind.{kind}")
+        layers[kind] = (folium.FeatureGroup(name=esc(label)) if kind == "trail"
+                        else OfflineCluster(name=esc(label), options={"disableClusteringAtZoom": 15}))
+    for place in places:
+        if not place.pinned or place.kind not in layers:
+            continue
+        closed = is_closed(place, now=now)
+        colour = CLOSED_COLOUR if closed else KIND_COLOURS[place.kind]
+        popup = folium.Popup(popup_html(place, language, now), max_width=280)
+        tooltip = folium.Tooltip(esc(place_name(place, language)))
+        if place.kind == "trail":
+            line = [_display(lat, lon, tiles) for lon, lat, *_ in place.geometry["coordinates"]]
+            folium.PolyLine(line, color=colour, weight=4, dash_array="8 8", popup=popup, tooltip=tooltip,
+                            class_name=f"ge-trail ge-place-{place.id}").add_to(layers["trail"])
+        else:
+            lon, lat = place.geometry["coordinates"][:2]
+            icon = folium.DivIcon(html=f'<div style="width:14px;height:14px;border-radius:7px;background:{colour};'
+                                       'border:2px solid #fff;box-shadow:0 0 2px #000"></div>',
+                                  icon_size=(14, 14), icon_anchor=(7, 7), class_name=f"ge-pin ge-place-{place.id}")
+            folium.Marker(_display(lat, lon, tiles), icon=icon, popup=popup, tooltip=tooltip).add_to(layers[place.kind])
+    for layer in layers.values():
+        layer.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    _Notes(_legend(language), say("map.tiles_failed")).add_to(fmap)
+    return fmap
+
+
+def configured_tiles() -> str:
+    tiles = get_settings().tiles
+    return tiles if tiles in TILES else "osm"
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _cached_map(key: tuple, language: str, tiles: str, _places: list[Place], _now: datetime) -> folium.Map:
+    """Built and rendered once per data version, filter, closure state, language and tile provider."""
+    fmap = build_map(_places, language=language, tiles=tiles, now=_now)
+    fmap.get_root().render()
+    return fmap
+
+
+def show_map(places: list[Place], *, version: tuple, language: str, tiles: str,
+             now: datetime | None = None) -> tuple[float, float] | None:
+    """Draw the (cached) map; return the last clicked point in WGS-84, if any."""
+    now = now or utcnow()
+    key = (version, tuple(p.id for p in places), tuple(p.id for p in places if is_closed(p, now=now)))
+    # st_folium renames the elements of the map it is given: hand it a copy, keep the cached one intact
+    fmap = copy.deepcopy(_cached_map(key, language, tiles, places, now))
+    state = st_folium(fmap, key="city_map", height=540, use_container_width=True, render=False,
+                      returned_objects=["last_clicked"])
+    click = (state or {}).get("last_clicked")
+    if not click:
+        return None
+    return gcj02_to_wgs84(click["lat"], click["lng"]) if tiles in GCJ_TILES else (click["lat"], click["lng"])

@@ -1,0 +1,63 @@
+"""The account page's privacy section: leaderboard choice, download my data, delete my account."""
+import streamlit as st
+
+from db.engine import read_session, write_session
+from points.errors import DomainError
+from points.leaderboard import set_leaderboard
+from points.privacy import delete_my_account, export_my_data
+from ui import auth
+from ui.i18n import error_text, t
+
+
+def _leaderboard_form(user) -> None:
+    st.markdown(f"**{t('score.privacy.board')}**")
+    with st.form("leaderboard_choice"):
+        opt_in = st.checkbox(t("score.privacy.opt_in"), value=user.leaderboard_opt_in)
+        nickname = st.text_input(t("score.privacy.nickname"), value=user.nickname or "", max_chars=40)
+        saved = st.form_submit_button(t("score.privacy.save_board"))
+    if saved:
+        try:
+            with write_session() as session:
+                set_leaderboard(session, user_id=user.id, opt_in=opt_in, nickname=nickname)
+        except DomainError as error:
+            st.error(error_text(error))
+        else:
+            st.success(t("score.privacy.board_saved"))
+
+
+def _download(user) -> None:
+    with read_session() as session:
+        data = export_my_data(session, user_id=user.id)
+    st.download_button(t("score.privacy.download"), data=data, file_name=f"green-egret-{user.username}.zip",
+                       mime="application/zip", help=t("score.privacy.download_help"), key="download_my_data",
+                       on_click="ignore")
+
+
+def _delete(user) -> None:
+    with st.expander(t("score.privacy.delete")):
+        st.warning(t("score.privacy.delete_explain"))
+        with st.form("delete_account"):
+            sure = st.checkbox(t("score.privacy.delete_confirm"))
+            password = st.text_input(t("score.privacy.delete_password"), type="password")
+            confirmed = st.form_submit_button(t("score.privacy.delete_button"), type="primary")
+        if not confirmed:
+            return
+        if not sure:
+            st.error(t("score.privacy.delete_tick_first"))
+            return
+        try:
+            with write_session() as session:
+                delete_my_account(session, user_id=user.id, password=password)
+        except DomainError as error:
+            st.error(error_text(error))
+        else:
+            auth.sign_out()
+            st.rerun()
+
+
+def privacy_panel(user) -> None:
+    st.subheader(t("score.privacy.title"))
+    st.caption(t("account.privacy_notice"))
+    _leaderboard_form(user)
+    _download(user)
+    _delete(user)

@@ -1,0 +1,32 @@
+"""QR helpers for pages: show a code, read codes from a camera photo, name a checkpoint in the reader's language."""
+import io
+
+import streamlit as st
+import zxingcpp
+from PIL import Image, UnidentifiedImageError
+
+from db.models import Checkpoint
+from points.posters import qr_png
+from ui.i18n import current_language
+
+
+def show_code(text: str, *, caption: str | None = None, width: int = 320) -> None:
+    st.image(qr_png(text), caption=caption, width=width)
+
+
+def decode_codes(photo: bytes) -> list[str]:
+    """Every QR or barcode text zxing-cpp finds in a photo (no system library needed)."""
+    try:
+        image = Image.open(io.BytesIO(photo))
+        image.load()
+    except (UnidentifiedImageError, OSError):
+        return []
+    return [found.text for found in zxingcpp.read_barcodes(image.convert("RGB")) if found.valid]
+
+
+def title_of(checkpoint: Checkpoint) -> str:
+    return checkpoint.title_zh if current_language() == "zh" else checkpoint.title_en
+
+
+def description_of(checkpoint: Checkpoint) -> str:
+    return checkpoint.description_zh if current_language() == "zh" else checkpoint.description_en
