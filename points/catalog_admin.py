@@ -10,7 +10,6 @@ from points.errors import DomainError
 from points.roles import ADMIN, STAFF_READERS, require_role
 
 MAX_SOURCE = 400
-EDITABLE_FACTOR_FIELDS = ("factor_g", "baseline_g", "mode_g", "daily_cap", "plausibility_limit")
 
 
 def list_actions(session: Session, *, actor_id: int) -> list[ActionType]:

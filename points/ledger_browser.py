@@ -58,10 +58,10 @@ def filtered_query(session: Session, filters: LedgerFilter):
             raise DomainError("admin_filter_invalid")
         query = query.where(LedgerEntry.kind == filters.kind)
     if filters.status:
-        reversal = aliased(LedgerEntry)
-        reversed_ids = select(reversal.original_entry_id).where(reversal.original_entry_id.is_not(None))
         if filters.status not in STATUSES:
             raise DomainError("admin_filter_invalid")
+        reversal = aliased(LedgerEntry)
+        reversed_ids = select(reversal.original_entry_id).where(reversal.original_entry_id.is_not(None))
         query = query.where(LedgerEntry.id.in_(reversed_ids) if filters.status == "reversed"
                             else LedgerEntry.id.not_in(reversed_ids))
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:

@@ -1,7 +1,7 @@
-"""Daily city aggregates folded incrementally from the ledger, so the dashboard never scans the ledger.
+"""Daily and monthly city aggregates folded incrementally from the ledger, so the dashboard never scans it.
 
 A watermark row remembers the last ledger id folded in; each refresh reads only newer entries, in batches
-of short transactions. `points.ledger.post` stays untouched: the dashboard and `manage.py refresh-rollups`
+of short transactions. An entry counts in its owner's district as it is at folding time. `points.ledger.post` stays untouched: the dashboard and `manage.py refresh-rollups`
 call `refresh_rollups()` before reading.
 """
 from collections import defaultdict
@@ -35,8 +35,8 @@ def committed_max_id() -> int:
 
 def lock_watermark(session: Session) -> RollupWatermark:
     """Create the watermark row if missing and lock it, so two refreshes never fold the same entries."""
-    insert = sqlite_insert if is_sqlite(session.get_bind()) else pg_insert
-    session.execute(insert(RollupWatermark).values(name=WATERMARK, last_entry_id=0, updated_at=utcnow())
+    upsert = sqlite_insert if is_sqlite(session.get_bind()) else pg_insert
+    session.execute(upsert(RollupWatermark).values(name=WATERMARK, last_entry_id=0, updated_at=utcnow())
                     .on_conflict_do_nothing(index_elements=["name"]))
     query = select(RollupWatermark).where(RollupWatermark.name == WATERMARK)
     if not is_sqlite(session.get_bind()):
@@ -60,9 +60,11 @@ def sum_entries(rows) -> tuple[dict[RollupKey, list[int]], int]:
 
 
 def by_month(totals: dict[RollupKey, list[int]]) -> dict[RollupKey, list[int]]:
+    """The same sums keyed by month ("2026-03") instead of day."""
     monthly: dict[RollupKey, list[int]] = defaultdict(lambda: [0, 0, 0])
     for (day, *rest), sums in totals.items():
-        monthly[(day[:7], *rest)] = [a + b for a, b in zip(monthly[(day[:7], *rest)], sums)]
+        key = (day[:7], *rest)
+        monthly[key] = [before + added for before, added in zip(monthly[key], sums)]
     return monthly
 
 
@@ -109,16 +111,14 @@ def fold_batch(session: Session, *, upto: int, limit: int = BATCH_SIZE) -> int:
     return len(rows)
 
 
-def refresh_rollups(*, batch_size: int = BATCH_SIZE, progress=None) -> int:
-    """Bring DailyRollup up to the ledger's settled head; returns the number of entries folded in."""
+def refresh_rollups(*, batch_size: int = BATCH_SIZE) -> int:
+    """Bring the rollups up to the ledger's settled head; returns the number of entries folded in."""
     upto = committed_max_id()
     folded = 0
     while True:
         with write_session() as session:
             count = fold_batch(session, upto=upto, limit=batch_size)
         folded += count
-        if progress is not None and count:
-            progress(folded)
         if count < batch_size:
             return folded
 

@@ -19,11 +19,11 @@ with read_session() as session:
     open_data = open_data_csv(session, actor_id=user.id)
 
 totals = data.points
-columns = st.columns(6)
-for column, label, value in zip(columns, ("issued", "redeemed", "outstanding", "redemption_rate", "active", "co2e"), (
-        fmt.number(totals.issued), fmt.number(totals.redeemed), fmt.number(totals.outstanding),
-        fmt.number(totals.redemption_rate * 100, 1) + " %", fmt.number(data.active_residents),
-        fmt.grams(sum(grams for _, grams in data.co2e_by_action)))):
+figures = {"issued": fmt.number(totals.issued), "redeemed": fmt.number(totals.redeemed),
+           "outstanding": fmt.number(totals.outstanding),
+           "redemption_rate": fmt.number(totals.redemption_rate * 100, 1) + " %",
+           "active": fmt.number(data.active_residents), "co2e": fmt.grams(sum(grams for _, grams in data.co2e_by_action))}
+for column, (label, value) in zip(st.columns(3) + st.columns(3), figures.items()):
     column.metric(t(f"admin.dash.{label}"), value)
 
 kg = t("admin.dash.kg")

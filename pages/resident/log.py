@@ -17,6 +17,21 @@ from ui.nav import page_link
 WHOLE_UNITS = ("meal", "bag")
 
 
+def prefill_from_link(actions: dict) -> None:
+    """A trail's "walk this trail" link (?action=trail_walk&quantity=KM&note=...) fills the form once."""
+    asked = st.query_params.get("action")
+    if asked not in actions:
+        return
+    st.session_state["log_action"] = asked
+    try:
+        st.session_state["log_quantity_decimal"] = min(max(float(st.query_params.get("quantity", 1)), 0.0), 10_000.0)
+    except ValueError:
+        pass
+    st.session_state["log_note"] = st.query_params.get("note", "")[:1000]
+    for name in ("action", "quantity", "note"):
+        st.query_params.pop(name, None)
+
+
 def start_over() -> None:
     st.session_state.pop("log_outcome", None)
     st.session_state["log_key"] = f"claim:{uuid.uuid4()}"
@@ -37,6 +52,10 @@ if outcome:  # the result replaces the form, so a second click cannot log the sa
 
 with read_session() as session:
     actions = {action.code: action for action in loggable_actions(session)}
+if not actions:
+    st.info(t("ledger.no_actions"))
+    st.stop()
+prefill_from_link(actions)
 names = {code: action_name(action) for code, action in actions.items()}  # no session lookup in format_func
 code = st.selectbox(t("ledger.action"), list(actions), format_func=names.get, key="log_action")
 action = actions[code]

@@ -85,3 +85,15 @@ def test_other_roles_still_start_on_their_own_page(make_user, open_page):
     organizer = make_user("olga", role="organizer")
     app = open_page(None, organizer)
     assert not app.exception and app.title[0].value != "Hello, Olga"
+
+
+def test_a_trail_link_fills_the_form_and_the_walk_is_credited(make_user, open_page):
+    user = make_user("ann")
+    note = "云海线: 仙岳山 → 金山"
+    app = open_page("pages/resident/log.py", user, query={"action": "trail_walk", "quantity": "4.2", "note": note})
+    assert app.selectbox(key="log_action").value == "trail_walk"
+    assert app.number_input(key="log_quantity_decimal").value == 4.2
+    assert app.text_area(key="log_note").value == note
+    assert "4.20 km · Trail walk ≈ 294 g CO₂e = 294 points" in texts(app)
+    app.button(key="log_submit").click().run()
+    assert balance_of(user.id).points == 294

@@ -186,7 +186,11 @@ def test_photo_is_judged_by_content_and_size(ann):
 
 def test_qr_actions_cannot_be_self_reported(ann):
     refused("action_needs_checkin", log, ann.id, "volunteer", 2)
-    refused("action_needs_checkin", log, ann.id, "trail_walk", 2)
+
+
+def test_a_trail_walk_is_logged_by_hand_and_a_long_one_is_reviewed(ann):
+    assert log(ann.id, "trail_walk", 4).points == 280
+    assert log(ann.id, "trail_walk", 16).status == "pending"
 
 
 def test_verified_actions_respect_caps_and_retries(ann):

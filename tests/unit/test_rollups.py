@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from db.engine import read_session, write_session
+from db.engine import read_session
 from db.models import DailyRollup, LedgerEntry, MonthlyRollup
 from points.rollups import refresh_rollups, watermark
 from tests.reliability.race import run_together

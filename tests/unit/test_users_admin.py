@@ -1,0 +1,79 @@
+"""User management: search, role changes, disabling (ends sessions) and unlocking, each audited."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, text
+
+from db.engine import read_session, write_session
+from db.models import AuditLog, SignInSession, User
+from points import signin
+from points.clock import utcnow
+from points.errors import DomainError
+from points.users_admin import change_role, search_users, set_disabled, unlock
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("boss", role="admin")
+
+
+def test_search_matches_part_of_a_username_or_name_and_a_role(admin, make_user):
+    make_user("rita", display_name="Rita Chen")
+    make_user("ritz_org", role="organizer")
+    make_user("bob")
+    with read_session() as session:
+        assert [u.username for u in search_users(session, actor_id=admin.id, text="rit")] == ["rita", "ritz_org"]
+        assert [u.username for u in search_users(session, actor_id=admin.id, text="chen")] == ["rita"]
+        assert [u.username for u in search_users(session, actor_id=admin.id, role="organizer")] == ["ritz_org"]
+        assert search_users(session, actor_id=admin.id, text="%") == []
+
+
+def test_a_role_change_is_audited_and_never_ones_own(admin, make_user):
+    rita = make_user("rita")
+    with write_session() as session:
+        change_role(session, actor_id=admin.id, user_id=rita.id, role="auditor")
+    with pytest.raises(DomainError, match="admin_cannot_change_own_role"):
+        with write_session() as session:
+            change_role(session, actor_id=admin.id, user_id=admin.id, role="resident")
+    with read_session() as session:
+        assert session.get(User, rita.id).role == "auditor"
+        assert session.get(User, admin.id).role == "admin"
+        audit = session.execute(select(AuditLog)).scalar_one()
+    assert (audit.action, audit.before, audit.after) == ("user.role", {"role": "resident"}, {"role": "auditor"})
+
+
+def test_disabling_ends_the_users_sessions(admin, make_user):
+    rita = make_user("rita")
+    with write_session() as session:
+        token, _ = signin.start_session(session, user_id=rita.id)
+    session_id = signin.session_id_for_token(token)
+    with write_session() as session:
+        set_disabled(session, actor_id=admin.id, user_id=rita.id, disabled=True)
+    with read_session() as session:
+        assert session.get(SignInSession, session_id).ended_at is not None
+
+
+def test_unlock_clears_a_sign_in_lock(admin, make_user):
+    rita = make_user("rita")
+    with write_session() as session:
+        user = session.get(User, rita.id)
+        user.locked_until, user.failed_signins = utcnow() + timedelta(minutes=10), 3
+        session.add(user)
+    with write_session() as session:
+        unlock(session, actor_id=admin.id, user_id=rita.id)
+    with read_session() as session:
+        user = session.get(User, rita.id)
+        assert (user.locked_until, user.failed_signins) == (None, 0)
+        assert session.execute(select(AuditLog.action)).scalar_one() == "user.unlock"
+
+
+def test_the_audit_log_is_append_only(admin, make_user):
+    rita = make_user("rita")
+    with write_session() as session:
+        unlock(session, actor_id=admin.id, user_id=rita.id)
+    for statement in ("UPDATE auditlog SET action = 'nothing'", "DELETE FROM auditlog"):
+        with pytest.raises(Exception, match="append-only"):
+            with write_session() as session:
+                session.execute(text(statement))
+    with read_session() as session:
+        assert session.execute(select(AuditLog.action)).scalars().all() == ["user.unlock"]
