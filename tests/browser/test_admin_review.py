@@ -29,9 +29,9 @@ def test_the_admin_approves_a_pending_claim_and_the_resident_sees_the_points(por
     wait_idle(resident)
     resident.get_by_role("spinbutton").first.fill("5")
     resident.get_by_role("spinbutton").first.press("Enter")
-    wait_idle(resident)
+    resident.get_by_text("5 kWh · Electricity saved").wait_for(timeout=60_000)
     resident.get_by_role("button", name="Log it").click()
-    wait_idle(resident)
+    resident.get_by_role("button", name="Log another action").wait_for(timeout=60_000)
     assert balance(resident) == before
 
     admin = new_page()
