@@ -64,9 +64,13 @@ def _settings_for(env_key: tuple) -> Settings:
     )
 
 
+SETTING_NAMES = ("DATABASE_URL", "GREEN_EGRET_SECRET", "GREEN_EGRET_BASE_URL", "GREEN_EGRET_CITY",
+                 "GREEN_EGRET_TIMEZONE", "GREEN_EGRET_GRAMS_PER_POINT", "GREEN_EGRET_VOLUNTEER_POINTS_PER_HOUR",
+                 "GREEN_EGRET_DATA_DIR", "GREEN_EGRET_TILES")
+
+
 def get_settings() -> Settings:
     """Settings for the current environment; tests change the environment and get new ones."""
-    keys = ("DATABASE_URL", "GREEN_EGRET_SECRET", "GREEN_EGRET_BASE_URL", "GREEN_EGRET_CITY",
-            "GREEN_EGRET_TIMEZONE", "GREEN_EGRET_GRAMS_PER_POINT", "GREEN_EGRET_VOLUNTEER_POINTS_PER_HOUR",
-            "GREEN_EGRET_DATA_DIR", "GREEN_EGRET_TILES")
-    return _settings_for(tuple((k, os.environ[k]) for k in keys if k in os.environ))
+    environ = os.environ
+    return _settings_for(tuple((name, value) for name in SETTING_NAMES
+                               if (value := environ.get(name)) is not None))
