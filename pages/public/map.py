@@ -45,7 +45,7 @@ with list_col:
         ordered = (sort_by_distance(shown, origin, position) if origin
                    else [(p, None) for p in sorted(shown, key=lambda p: place_name(p, language))])
         rows = [{t("map.col_name"): place_name(p, language),
-                 t("map.col_distance"): round(d / 1000, 2) if d is not None else None,
+                 **({t("map.col_distance"): round(d / 1000, 2) if d is not None else None} if origin else {}),
                  t("map.col_kind"): t(f"map.kind.{p.kind}"),
                  t("map.col_district"): t(f"map.district.{p.district}") if p.district else "",
                  t("map.col_status"): (t("map.closed_short") if is_closed(p) else t("map.open"))
