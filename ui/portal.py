@@ -12,6 +12,7 @@ from ui.i18n import LANGUAGES, current_language, error_text, language_from_local
 from ui.nav import PAGES, SIGNED_OUT, PageSpec, default_key
 
 logger = logging.getLogger("green_egret")
+RETURN_TO = "return_to"  # session key: a page key to continue to after signing in or registering
 
 
 def choose_language(user) -> None:
@@ -37,7 +38,7 @@ def language_switch() -> None:
                                  on_change=_switch)
 
 
-def _gate(spec: PageSpec, role: str, home_page):
+def _gate(spec: PageSpec, role: str, pages: dict, home_page):
     """A stand-in served at a page's own URL for visitors who may not open it (no "page not found")."""
 
     def gate():
@@ -46,8 +47,8 @@ def _gate(spec: PageSpec, role: str, home_page):
 
             st.info(t("portal.sign_in_to_continue"))
             signin_form()
-        elif spec.roles == (SIGNED_OUT,):  # sign-in or register while signed in: go home
-            st.switch_page(home_page)
+        elif spec.roles == (SIGNED_OUT,):  # just signed in or registered: back where they came from, or home
+            st.switch_page(pages.get(st.session_state.pop(RETURN_TO, None), home_page))
         else:
             st.warning(t("portal.not_for_your_role"))
 
@@ -80,9 +81,9 @@ def build_navigation(role: str):
     gates = {}
     for spec in PAGES:
         if spec.key not in pages and spec.key not in gates:
-            gates[spec.key] = _gate(spec, role, pages[default_key(role)])
+            gates[spec.key] = _gate(spec, role, pages, pages[default_key(role)])
     sections[next(iter(sections))].extend(gates.values())
-    return st.navigation(sections, position="sidebar")
+    return st.navigation(sections, position="sidebar", expanded=True)
 
 
 def show_unexpected_error(error: BaseException) -> bool:

@@ -7,11 +7,20 @@ from PIL import Image, UnidentifiedImageError
 
 from db.models import Checkpoint
 from points.posters import qr_png
-from ui.i18n import current_language
+from points.personal_code import LIFETIME, issue_code
+from ui.i18n import current_language, t
 
 
 def show_code(text: str, *, caption: str | None = None, width: int = 320) -> None:
     st.image(qr_png(text), caption=caption, width=width)
+
+
+def personal_code_panel(user) -> None:
+    """The resident's short-lived personal code, for a recycling station attendant to scan."""
+    st.subheader(t("checkin.personal_code"))
+    st.caption(t("checkin.personal_code_help", minutes=int(LIFETIME.total_seconds() // 60)))
+    if st.button(t("checkin.show_personal_code"), key="show_personal_code"):
+        show_code(issue_code(user.id), caption=user.display_name)
 
 
 def decode_codes(photo: bytes) -> list[str]:

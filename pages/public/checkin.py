@@ -6,6 +6,7 @@ from points.checkin import check_out, scan
 from points.errors import DomainError
 from points.qr_tokens import parse_checkpoint_id
 from ui import auth
+from ui.portal import RETURN_TO
 from ui.i18n import error_text, t
 from ui.qr import title_of
 from ui.signin_form import signin_form
@@ -54,6 +55,7 @@ remember_link()
 user = auth.current_user()
 if user is None and PENDING in st.session_state:
     st.info(t("checkin.sign_in_first"))
+    st.session_state[RETURN_TO] = "checkin"  # a new volunteer who registers first comes back here
     signin_form()
     st.page_link("pages/public/register.py", label=t("portal.no_account_register"), icon=":material/person_add:")
     st.stop()

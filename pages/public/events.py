@@ -4,11 +4,10 @@ import streamlit as st
 from db.engine import read_session, write_session
 from points import checkpoints
 from points.errors import DomainError
-from points.personal_code import LIFETIME, issue_code
 from ui import auth
 from ui.format import moment, number
 from ui.i18n import current_language, error_text, t
-from ui.qr import description_of, show_code, title_of
+from ui.qr import description_of, title_of
 
 user = auth.current_user()
 st.title(t("nav.events"))
@@ -48,7 +47,3 @@ if user is not None:
     st.metric(t("checkin.my_hours"), number(hours, 1))
     for event in mine:
         st.write(f"{moment(event.starts_at)} · {title_of(event)}")
-    st.header(t("checkin.personal_code"))
-    st.caption(t("checkin.personal_code_help", minutes=int(LIFETIME.total_seconds() // 60)))
-    if st.button(t("checkin.show_personal_code")):
-        show_code(issue_code(user.id), caption=user.display_name)

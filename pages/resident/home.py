@@ -8,6 +8,7 @@ from ui import auth
 from ui.format import grams, number
 from ui.i18n import t
 from ui.nav import page_link
+from ui.qr import personal_code_panel
 
 user = auth.current_user()
 st.title(t("ledger.home_title", name=user.display_name))
@@ -27,6 +28,8 @@ if any(points for _, points, _ in figures.daily):
     st.bar_chart(chart, x=t("ledger.chart_day"), y=t("ledger.chart_points"))
 else:
     st.caption(t("ledger.no_entries_yet"))
+
+personal_code_panel(user)
 
 st.subheader(t("ledger.quick_links"))
 for key in ("log", "ledger", "events", "map", "rewards", "score"):

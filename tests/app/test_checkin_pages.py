@@ -4,7 +4,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from db.engine import read_session
-from db.models import Checkpoint
+from db.models import Checkpoint, User
 from points.clock import utcnow
 from points.personal_code import issue_code
 from points.qr_tokens import poster_token
@@ -45,6 +45,20 @@ def test_signed_out_visitor_signs_in_and_the_same_check_in_continues(make_user, 
     app.text_input(key="signin_password").input("correct-horse-9")
     app.button[0].click().run()
     assert "70 points credited" in texts(app) and points_of(ann.id) == 70
+
+
+def test_a_new_volunteer_registers_and_the_same_check_in_continues(make_user, open_page):
+    _, trail = open_trailhead(make_user)
+    app = open_page(CHECKIN, None, query={"c": str(trail), "t": poster_token(trail)})
+    app.switch_page("pages/public/register.py").run()
+    for field, value in zip(app.text_input, ("newbie", "Newbie", "mangrove-walk-77", "mangrove-walk-77")):
+        field.input(value)
+    next(b for b in app.button if b.label == "Create account").click().run()
+    assert not app.exception
+    assert "70 points credited" in texts(app)
+    with read_session() as session:
+        newbie = session.execute(select(User).where(User.username == "newbie")).scalar_one()
+    assert points_of(newbie.id) == 70
 
 
 def test_tampered_link_shows_invalid_code_and_credits_nothing(make_user, open_page):
@@ -136,3 +150,11 @@ def test_station_attendant_credits_a_pasted_personal_code(make_user, open_page):
     [credit] = [button for button in app.button if button.label == "Credit"]
     credit.click().run()
     assert "Credited 295 points" in texts(app) and points_of(ann.id) == 295
+
+
+def test_the_residents_home_shows_the_personal_code_on_request(make_user, open_page):
+    user = make_user("ann")
+    app = open_page(None, user)
+    assert not app.get("image")
+    app.button(key="show_personal_code").click().run()
+    assert not app.exception and len(app.get("image")) == 1
