@@ -97,13 +97,17 @@ def cmd_refresh_rollups(_args) -> str:
     from db.engine import write_session
     from db.migrate import upgrade
     from points.anomalies import raise_flags
+    from points.checkin import close_ended_events
     from points.rollups import refresh_rollups
 
     upgrade()
+    with write_session() as session:
+        closed = close_ended_events(session)
     folded = refresh_rollups()
     with write_session() as session:
         flags = raise_flags(session)
-    return f"rollups: {folded} new ledger entries folded in; anomaly flags: {flags} new"
+    return (f"check-ins closed at their event's end: {closed}; rollups: {folded} new ledger entries folded in; "
+            f"anomaly flags: {flags} new")
 
 
 def build_parser() -> argparse.ArgumentParser:

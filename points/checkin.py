@@ -196,3 +196,11 @@ def close_missing_checkouts(session: Session, *, checkpoint: Checkpoint, now: da
         _flag(session, checkin, "missing_checkout")
         _settle(session, checkpoint, checkin, min(now, checkpoint.ends_at), now=now)
     return len(open_ones)
+
+
+def close_ended_events(session: Session, *, now: datetime | None = None) -> int:
+    """Housekeeping (manage.py refresh-rollups): settle every ended event that still has open check-ins."""
+    now = now or utcnow()
+    ended = session.execute(select(Checkpoint).join(CheckIn, CheckIn.checkpoint_id == Checkpoint.id).where(
+        Checkpoint.kind == "event", Checkpoint.ends_at <= now, CheckIn.checked_out_at.is_(None)).distinct()).scalars()
+    return sum(close_missing_checkouts(session, checkpoint=checkpoint, now=now) for checkpoint in list(ended))

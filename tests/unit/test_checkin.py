@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from db.engine import read_session, write_session
 from db.models import Claim, LedgerEntry
 from points import checkpoints
+from points.checkin import close_ended_events
 from points.errors import DomainError
 from points.qr_tokens import kiosk_token, poster_token
 from tests.checkin_support import END, START, check_out, load_city, make_checkpoint, points_of, scan
@@ -90,6 +91,21 @@ def test_missing_check_out_is_closed_at_the_end_and_flagged(people):
         row = checkpoints.attendance(session, actor_id=organizer.id, checkpoint_id=event)[0]
     assert (row.checked_out_at, row.hours, row.flag, row.status) == (END, 3.0, "missing_checkout", "review")
     assert points_of(ann.id) == 0
+
+
+def test_housekeeping_closes_open_check_ins_once_the_event_has_ended(people):
+    organizer, ann = people
+    event = make_checkpoint(organizer.id, points_per_hour=100)
+    scan(ann.id, event, now=START)
+    with write_session() as session:
+        assert close_ended_events(session, now=END - timedelta(minutes=1)) == 0
+    with write_session() as session:
+        assert close_ended_events(session, now=END + timedelta(hours=1)) == 1
+    with write_session() as session:
+        assert close_ended_events(session, now=END + timedelta(hours=2)) == 0
+    with read_session() as session:
+        row = checkpoints.attendance(session, actor_id=organizer.id, checkpoint_id=event)[0]
+    assert (row.checked_out_at, row.flag, row.status) == (END, "missing_checkout", "review")
 
 
 @pytest.mark.parametrize(("offset", "code"), [(-timedelta(minutes=16), "checkin_not_started"),
