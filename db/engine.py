@@ -54,6 +54,12 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def locked(session: Session, query):
+    """Row locks where the database has them: FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already
+    holds the whole database for the writer."""
+    return query if is_sqlite(session.get_bind()) else query.with_for_update()
+
+
 @contextmanager
 def write_session() -> Iterator[Session]:
     """A transaction that commits on success and rolls back whole on any error."""

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.config import get_settings
-from db.engine import is_sqlite
+from db.engine import locked
 from db.models import Checkpoint, CheckIn, EventSignup, Place, User
 from points import audit
 from points.clock import utcnow
@@ -91,9 +91,7 @@ def create_checkpoint(session: Session, *, actor_id: int, kind: str, now: dateti
 def get_checkpoint(session: Session, checkpoint_id: int, *, lock: bool = False) -> Checkpoint:
     """The checkpoint, optionally row-locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises)."""
     query = select(Checkpoint).where(Checkpoint.id == checkpoint_id)
-    if lock and not is_sqlite(session.get_bind()):
-        query = query.with_for_update()
-    checkpoint = session.execute(query).scalar_one_or_none()
+    checkpoint = session.execute(locked(session, query) if lock else query).scalar_one_or_none()
     if checkpoint is None:
         raise DomainError("checkin_invalid")
     return checkpoint

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from db.config import get_settings
-from db.engine import is_sqlite
+from db.engine import is_sqlite, locked
 from db.models import Balance, LedgerEntry
 from points.clock import utcnow
 from points.errors import DomainError
@@ -69,10 +69,7 @@ def open_balance(session: Session, user_id: int) -> Balance:
 
 def lock_balance(session: Session, user_id: int) -> Balance:
     """Take the per-user lock: FOR UPDATE on PostgreSQL; SQLite already holds BEGIN IMMEDIATE."""
-    query = select(Balance).where(Balance.user_id == user_id)
-    if not is_sqlite(session.get_bind()):
-        query = query.with_for_update()
-    balance = session.execute(query).scalar_one_or_none()
+    balance = session.execute(locked(session, select(Balance).where(Balance.user_id == user_id))).scalar_one_or_none()
     if balance is None:
         raise DomainError("unknown_user")
     return balance

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db.engine import is_sqlite
+from db.engine import locked
 from db.models import LedgerEntry, Redemption, Reward
 from points.clock import city_zone, local_day_bounds, utcnow
 from points.errors import DomainError
@@ -47,10 +47,7 @@ def my_redemptions(session: Session, user_id: int) -> list[tuple[Redemption, Rew
 
 
 def _lock_reward(session: Session, reward_id: int) -> Reward:
-    query = select(Reward).where(Reward.id == reward_id)
-    if not is_sqlite(session.get_bind()):
-        query = query.with_for_update()
-    reward = session.execute(query).scalar_one_or_none()
+    reward = session.execute(locked(session, select(Reward).where(Reward.id == reward_id))).scalar_one_or_none()
     if reward is None:
         raise DomainError("reward_unknown")
     return reward

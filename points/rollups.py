@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from db.engine import get_engine, is_sqlite, write_session
+from db.engine import get_engine, is_sqlite, locked, write_session
 from db.models import DailyRollup, LedgerEntry, MonthlyRollup, RollupWatermark, User
 from points.clock import city_zone, utcnow
 
@@ -38,10 +38,7 @@ def lock_watermark(session: Session) -> RollupWatermark:
     upsert = sqlite_insert if is_sqlite(session.get_bind()) else pg_insert
     session.execute(upsert(RollupWatermark).values(name=WATERMARK, last_entry_id=0, updated_at=utcnow())
                     .on_conflict_do_nothing(index_elements=["name"]))
-    query = select(RollupWatermark).where(RollupWatermark.name == WATERMARK)
-    if not is_sqlite(session.get_bind()):
-        query = query.with_for_update()
-    return session.execute(query).scalar_one()
+    return session.execute(locked(session, select(RollupWatermark).where(RollupWatermark.name == WATERMARK))).scalar_one()
 
 
 def sum_entries(rows) -> tuple[dict[RollupKey, list[int]], int]:

@@ -58,6 +58,13 @@ def cookie_for_handoff(session: Session, *, handoff: str, token: str | None = No
     return _serializer().dumps(row.id)
 
 
+def handoff_waiting(session: Session, *, handoff: str, now: datetime | None = None) -> bool:
+    """True while the browser has not yet traded this hand-off token for its cookie (and still may)."""
+    row = session.execute(select(SignInSession).where(
+        SignInSession.handoff_hash == _digest(handoff or ""))).scalar_one_or_none()
+    return row is not None and row.handoff_expires_at is not None and row.handoff_expires_at >= (now or utcnow())
+
+
 def session_id_from_cookie(cookie_value: str | None) -> str | None:
     if not cookie_value:
         return None

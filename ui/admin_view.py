@@ -56,3 +56,15 @@ def labels(options, label_of) -> dict:
 def every(key_prefix: str):
     """Label maker for filters whose first option, "", means all: t("admin.all"), else t(prefix + option)."""
     return lambda code: t(f"{key_prefix}{code}") if code else t("admin.all")
+
+
+def pager(cursors: list, next_cursor, *, key: str) -> None:
+    """Newer / page n / older buttons over keyset pages; `cursors` is the session's stack of page starts."""
+    newer, page, older = st.columns(3)
+    if newer.button(t("admin.ledger.newer"), disabled=len(cursors) == 1, key=f"{key}_newer"):
+        cursors.pop()
+        st.rerun()
+    page.caption(t("admin.ledger.page", page=len(cursors)))
+    if older.button(t("admin.ledger.older"), disabled=next_cursor is None, key=f"{key}_older"):
+        cursors.append(next_cursor)
+        st.rerun()

@@ -29,7 +29,7 @@ def _touch(session_id: str) -> None:
 
 
 def _forget() -> None:
-    for key in ("user_id", "sid", "touched_at"):
+    for key in ("user_id", "sid", "touched_at", "cookie_handoff"):
         st.session_state.pop(key, None)
 
 
@@ -80,10 +80,18 @@ def sign_out() -> None:
     st.session_state["cookie_clear"] = True
 
 
+def _handoff_waiting(handoff: str) -> bool:
+    with read_session() as session:
+        return signin.handoff_waiting(session, handoff=handoff)
+
+
 def send_cookie_instructions() -> None:
     """Let the browser fetch the HttpOnly cookie (or drop it): Streamlit itself cannot set cookies."""
-    handoff = st.session_state.pop("cookie_handoff", None)
-    if handoff:
+    handoff = st.session_state.get("cookie_handoff")
+    if handoff and not _handoff_waiting(handoff):  # traded or expired: stop asking
+        st.session_state.pop("cookie_handoff")
+        handoff = None
+    if handoff:  # asked again on every run until traded: a run cut short by a page switch may lose it
         body = json.dumps({"handoff": handoff})
         st.html(f"<script>fetch('/auth/session', {{method: 'POST', credentials: 'same-origin', "
                 f"headers: {{'Content-Type': 'application/json'}}, body: {json.dumps(body)}}});</script>",

@@ -10,7 +10,7 @@ from points.ledger import KINDS
 from points.ledger_browser import (STATUSES, LedgerFilter, adjust, browse, count, export_csv, resident_balance,
                                    verify_integrity)
 from ui import format as fmt
-from ui.admin_view import every, labels, staff_user
+from ui.admin_view import every, labels, staff_user, pager
 from ui.i18n import error_text, t
 
 user, can_change = staff_user()
@@ -59,14 +59,7 @@ st.dataframe([{t("admin.ledger.col_id"): row.entry.id, t("admin.ledger.col_user"
              hide_index=True, key="ledger_table")
 if not rows:
     st.caption(t("admin.no_data"))
-previous_column, page_column, next_column = st.columns(3)
-if previous_column.button(t("admin.ledger.newer"), disabled=len(cursors) == 1, key="ledger_newer"):
-    cursors.pop()
-    st.rerun()
-page_column.caption(t("admin.ledger.page", page=len(cursors)))
-if next_column.button(t("admin.ledger.older"), disabled=next_cursor is None, key="ledger_older"):
-    cursors.append(next_cursor)
-    st.rerun()
+pager(cursors, next_cursor, key="ledger")
 
 st.subheader(t("admin.ledger.integrity"))
 if st.button(t("admin.ledger.verify"), key="ledger_verify"):

@@ -6,7 +6,7 @@ import streamlit as st
 from db.engine import read_session
 from points.audit_view import browse_audit
 from ui import format as fmt
-from ui.admin_view import staff_user
+from ui.admin_view import staff_user, pager
 from ui.i18n import t
 
 user, _ = staff_user()
@@ -33,11 +33,4 @@ st.dataframe([{t("admin.audit.when"): fmt.moment(row.created_at), t("admin.audit
               for row, name in rows], hide_index=True, key="audit_table")
 if not rows:
     st.caption(t("admin.no_data"))
-newer, page, older = st.columns(3)
-if newer.button(t("admin.ledger.newer"), disabled=len(cursors) == 1, key="audit_newer"):
-    cursors.pop()
-    st.rerun()
-page.caption(t("admin.ledger.page", page=len(cursors)))
-if older.button(t("admin.ledger.older"), disabled=next_cursor is None, key="audit_older"):
-    cursors.append(next_cursor)
-    st.rerun()
+pager(cursors, next_cursor, key="audit")

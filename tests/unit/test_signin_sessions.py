@@ -84,3 +84,12 @@ def test_only_admins_disable_accounts(make_user):
     assert _user_for(session_id) == "lin"
     with read_session() as session:
         assert not session.get(type(user), user.id).disabled
+
+
+def test_a_handoff_waits_until_it_is_traded(make_user):
+    _, handoff = _start(make_user("lin"))
+    with read_session() as session:
+        assert signin.handoff_waiting(session, handoff=handoff)
+    _trade(handoff)
+    with read_session() as session:
+        assert not signin.handoff_waiting(session, handoff=handoff)
