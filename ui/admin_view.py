@@ -1,4 +1,6 @@
 """What the admin pages draw alike: a bar chart with its numbers beside it, the staff reader, a reason picker."""
+from urllib.parse import urlencode
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -68,3 +70,13 @@ def pager(cursors: list, next_cursor, *, key: str) -> None:
     if older.button(t("admin.ledger.older"), disabled=next_cursor is None, key=f"{key}_older"):
         cursors.append(next_cursor)
         st.rerun()
+
+
+def export_link(filters) -> str:
+    """The streamed CSV export of the ledger browser's current filters (served by ui.http_routes)."""
+    from ui.http_routes import LEDGER_EXPORT_PATH
+
+    query = {"username": filters.username, "action": filters.action_code, "kind": filters.kind,
+             "status": filters.status, "from": filters.date_from.isoformat() if filters.date_from else "",
+             "to": filters.date_to.isoformat() if filters.date_to else ""}
+    return LEDGER_EXPORT_PATH + "?" + urlencode({name: value for name, value in query.items() if value})

@@ -1,17 +1,22 @@
 """Routes served beside Streamlit through st.App: health check and the sign-in cookie."""
 import json
+from datetime import date
 
 from sqlalchemy import text
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from db.engine import get_engine, write_session
+from db.engine import get_engine, read_session, write_session
 from db.migrate import current_revision, head_revision
 from points import signin
+from points.errors import DomainError
+from points.ledger_browser import LedgerFilter, export_csv, filtered_query
+from points.roles import STAFF_READERS, require_role
 from ui.vendor_assets import VENDOR_MOUNT
 
 COOKIE_MAX_AGE = int(signin.ABSOLUTE_LIFETIME.total_seconds())
+LEDGER_EXPORT_PATH = "/admin/ledger.csv"
 
 
 async def healthz(_request: Request) -> JSONResponse:
@@ -61,9 +66,43 @@ async def close_session(request: Request) -> Response:
     return response
 
 
+def _filters_from(query) -> LedgerFilter:
+    """The ledger browser's filters from the export link's query string (ValueError on a malformed date)."""
+    def day(name):
+        return date.fromisoformat(query[name]) if query.get(name) else None
+
+    return LedgerFilter(username=query.get("username", ""), action_code=query.get("action", ""),
+                        kind=query.get("kind", ""), status=query.get("status", ""), date_from=day("from"),
+                        date_to=day("to"))
+
+
+async def export_ledger(request: Request) -> Response:
+    """The filtered ledger as CSV, streamed chunk by chunk from the database: memory stays flat at any size."""
+    session_id = signin.session_id_from_cookie(request.cookies.get(signin.COOKIE_NAME))
+    try:
+        filters = _filters_from(request.query_params)
+        with read_session() as session:
+            user = signin.user_for_session(session, session_id=session_id, touch=False)
+            require_role(session, user.id if user else None, *STAFF_READERS)
+            filtered_query(session, filters)  # refuses bad filters before the first byte is sent
+    except ValueError:
+        return Response(status_code=400)
+    except DomainError as error:
+        return Response(status_code={"not_signed_in": 401, "forbidden": 403}.get(error.code, 400))
+
+    def chunks():
+        with read_session() as session:
+            for chunk, _done in export_csv(session, actor_id=user.id, filters=filters):
+                yield chunk
+
+    return StreamingResponse(chunks(), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="ledger-export.csv"'})
+
+
 ROUTES = [
     Route("/healthz", healthz, methods=["GET"]),
     Route("/auth/session", open_session, methods=["POST"]),
     Route("/auth/signout", close_session, methods=["POST"]),
+    Route(LEDGER_EXPORT_PATH, export_ledger, methods=["GET"]),
     VENDOR_MOUNT,
 ]

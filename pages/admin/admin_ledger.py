@@ -7,10 +7,10 @@ from db.engine import read_session, write_session
 from points.catalogue import list_current
 from points.errors import DomainError
 from points.ledger import KINDS
-from points.ledger_browser import (STATUSES, LedgerFilter, adjust, browse, count, export_csv, resident_balance,
+from points.ledger_browser import (STATUSES, LedgerFilter, adjust, browse, count, resident_balance,
                                    verify_integrity)
 from ui import format as fmt
-from ui.admin_view import every, labels, staff_user, pager
+from ui.admin_view import every, export_link, labels, pager, staff_user
 from ui.i18n import error_text, t
 
 user, can_change = staff_user()
@@ -72,17 +72,10 @@ if st.button(t("admin.ledger.verify"), key="ledger_verify"):
         st.error(t("admin.ledger.verify_bad", user=bad.user_id, seq=bad.seq, problem=bad.problem))
 
 st.subheader(t("admin.ledger.export"))
-if st.button(t("admin.ledger.export_prepare"), key="ledger_export"):
-    with read_session() as session:
-        total = count(session, actor_id=user.id, filters=filters)
-        bar = st.progress(0.0, text=t("admin.ledger.export_progress", done=0, total=fmt.number(total)))
-        parts = []
-        for chunk, done in export_csv(session, actor_id=user.id, filters=filters):
-            parts.append(chunk)
-            bar.progress(min(done / total, 1.0) if total else 1.0,
-                         text=t("admin.ledger.export_progress", done=fmt.number(done), total=fmt.number(total)))
-    st.download_button(t("admin.ledger.export_download"), "".join(parts), file_name="ledger-export.csv",
-                       mime="text/csv", key="ledger_download")
+with read_session() as session:
+    total = count(session, actor_id=user.id, filters=filters)
+st.caption(t("admin.ledger.export_rows", total=fmt.number(total)))
+st.link_button(t("admin.ledger.export_download"), export_link(filters), icon=":material/download:")
 
 if can_change:
     st.subheader(t("admin.ledger.adjust"))
