@@ -70,6 +70,12 @@ if (approve or reject) and can_change:
         st.rerun()
 
 st.subheader(t("admin.review.flags", count=len(flags)))
+flag_kinds = labels(["", *sorted({item.flag.kind for item in flags})],
+                    lambda code: known_label("admin.flag", code) if code else t("admin.all"))
+flag_kind = st.selectbox(t("admin.review.flag_kind"), list(flag_kinds), format_func=flag_kinds.get, key="flag_kind")
+if flag_kind:
+    with read_session() as session:
+        flags = open_flags(session, actor_id=user.id, kind=flag_kind)
 if flags:
     st.dataframe([{t("admin.review.flag_id"): item.flag.id, t("admin.review.flag_kind"): known_label("admin.flag", item.flag.kind),
                    t("admin.review.flag_user"): item.username, t("admin.review.flag_detail"): item.flag.detail,

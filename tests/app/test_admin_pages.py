@@ -119,3 +119,18 @@ def test_a_factor_change_needs_a_source_and_makes_a_new_version(people, open_pag
                                    .where(ActionType.code == "metro").order_by(ActionType.version)).all()
         assert session.execute(select(func.count()).select_from(AuditLog)).scalar_one() == 1
     assert [tuple(row) for row in versions] == [(1, False, 46.7), (2, True, 50.0)]
+
+
+def test_the_flag_list_can_be_narrowed_to_one_kind(make_user, open_page):
+    from db.engine import write_session
+    from db.models import AnomalyFlag
+
+    admin, ann = make_user("boss", role="admin"), make_user("ann")
+    with write_session() as session:
+        session.add(AnomalyFlag(user_id=ann.id, kind="many_entries", detail="user ann: 25 entries in an hour"))
+        session.add(AnomalyFlag(user_id=ann.id, kind="checkin_missing_checkout", detail="event 3"))
+    app = open_page("pages/admin/review.py", admin)
+    assert len(app.dataframe[-1].value) == 2
+    app.selectbox(key="flag_kind").set_value("many_entries").run()
+    table = app.dataframe[-1].value
+    assert not app.exception and len(table) == 1 and "25 entries" in table.iloc[0].to_string()
