@@ -6,6 +6,7 @@ import streamlit as st
 from db.models import Checkpoint
 from points.checkpoints import KINDS
 from points.clock import city_zone, local_day, utcnow
+from ui.map import configured_tiles, show_map
 from ui.i18n import current_language, t
 
 
@@ -28,9 +29,21 @@ def _optional_count(label: str, value: int | None, key: str) -> int | None:
     return int(number) or None
 
 
+def point_from_map(places: list, key: str, current: Checkpoint | None) -> None:
+    """A click on the city map fills the form's latitude and longitude (WGS-84, whatever the tiles)."""
+    st.session_state.setdefault(f"{key}_lat", current.lat if current and current.lat else 0.0)
+    st.session_state.setdefault(f"{key}_lon", current.lon if current and current.lon else 0.0)
+    st.caption(t("checkin.form.map_help"))
+    click = show_map(places, version=("organize",), language=current_language(), tiles=configured_tiles())
+    if click and click != st.session_state.get(f"{key}_clicked"):
+        st.session_state[f"{key}_clicked"] = click
+        st.session_state[f"{key}_lat"], st.session_state[f"{key}_lon"] = round(click[0], 5), round(click[1], 5)
+
+
 def checkpoint_form(places: list, current: Checkpoint | None = None) -> dict | None:
     """Draw the form; on submit return the values (kind only when creating), else None."""
     key = f"cp{current.id if current else 'new'}"
+    point_from_map(places, key, current)
     tomorrow = datetime.combine(local_day(utcnow()) + timedelta(days=1), time(9), tzinfo=city_zone())
     names = {"": t("checkin.form.no_place")} | {place.id: place.name_zh if current_language() == "zh"
                                                 else place.name_en for place in places}
@@ -51,10 +64,8 @@ def checkpoint_form(places: list, current: Checkpoint | None = None) -> dict | N
                                           format_func=names.get) or None
         st.caption(t("checkin.form.point_help"))
         left, right = st.columns(2)
-        lat = left.number_input(t("checkin.form.lat"), value=current.lat if current and current.lat else 0.0,
-                                format="%.5f", key=f"{key}_lat")
-        lon = right.number_input(t("checkin.form.lon"), value=current.lon if current and current.lon else 0.0,
-                                 format="%.5f", key=f"{key}_lon")
+        lat = left.number_input(t("checkin.form.lat"), format="%.5f", key=f"{key}_lat")
+        lon = right.number_input(t("checkin.form.lon"), format="%.5f", key=f"{key}_lon")
         values["lat"], values["lon"] = (lat, lon) if lat or lon else (None, None)
         if values["place_id"] and values["place_id"] != (current.place_id if current else None):
             values["lat"] = values["lon"] = None  # a newly chosen place brings its own coordinates
