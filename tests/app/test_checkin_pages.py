@@ -6,7 +6,7 @@ from sqlalchemy import select
 from db.engine import read_session
 from db.models import Checkpoint, User
 from points.clock import utcnow
-from points.personal_code import issue_code
+from points.personal_code import issue_code, read_code
 from points.qr_tokens import poster_token
 from tests.checkin_support import load_city, make_checkpoint, points_of, scan
 
@@ -158,3 +158,24 @@ def test_the_residents_home_shows_the_personal_code_on_request(make_user, open_p
     assert not app.get("image")
     app.button(key="show_personal_code").click().run()
     assert not app.exception and len(app.get("image")) == 1
+
+
+def test_station_attendant_scans_the_residents_code_with_the_camera(make_user, open_page):
+    import io
+
+    from PIL import Image
+
+    from points.posters import qr_png
+
+    load_city()
+    attendant, ann = make_user("olga", role="organizer"), make_user("ann")
+    photo = io.BytesIO()
+    Image.open(io.BytesIO(qr_png(issue_code(ann.id)))).convert("RGB").save(photo, format="JPEG", quality=90)
+    app = open_page("pages/organizer/station.py", attendant)
+    app.camera_input[0].upload("code.jpg", photo.getvalue())
+    app.run()
+    assert read_code(app.text_input[0].value) == ann.id  # decoded from the photo, nothing typed
+    app.number_input[0].set_value(2.0)
+    [credit] = [button for button in app.button if button.label == "Credit"]
+    credit.click().run()
+    assert "Credited 295 points" in texts(app) and points_of(ann.id) == 295
