@@ -94,8 +94,9 @@ def new_page(chromium):
 def wait_idle(page) -> None:
     """Wait until Streamlit has finished the current run."""
     page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_function(  # no run in progress, and no faded element left over from the previous run
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
     page.wait_for_timeout(300)
 
 
