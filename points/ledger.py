@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from db.config import get_settings
-from db.engine import is_sqlite, locked
+from db.engine import locked
 from db.models import Balance, LedgerEntry
 from points.clock import utcnow
 from points.errors import DomainError
@@ -77,7 +77,7 @@ def lock_balance(session: Session, user_id: int) -> Balance:
 
 def find_by_key(session: Session, idempotency_key: str) -> LedgerEntry | None:
     """A plain id lookup first: on the hot path the key is new and no ORM object is needed."""
-    entry_id = session.execute(FIND_ID_BY_KEY, {"key": idempotency_key}).scalar_one_or_none()
+    entry_id = session.connection().execute(FIND_ID_BY_KEY, {"key": idempotency_key}).scalar_one_or_none()
     return session.get(LedgerEntry, entry_id) if entry_id is not None else None
 
 
@@ -99,7 +99,8 @@ def post(session: Session, *, user_id: int, kind: str, points: int, idempotency_
     if not isinstance(points, int) or abs(points) > MAX_ENTRY_POINTS:
         raise DomainError("points_out_of_range")
     digest = request_digest(request)
-    balance = _locked_totals(session, user_id)
+    connection = session.connection()  # Core on the session's own transaction: no ORM work per statement
+    balance = _locked_totals(connection, user_id)
     existing = find_by_key(session, idempotency_key)
     if existing is not None:
         return replay(existing, digest)
@@ -111,9 +112,9 @@ def post(session: Session, *, user_id: int, kind: str, points: int, idempotency_
         "created_at": (now or utcnow()).astimezone(UTC)}
     values["hash"] = chain_hash(balance.head_hash, values)
     # Core statements, not the ORM unit of work: this is the hottest write path (see bench/ledger.py).
-    values["id"] = session.execute(INSERT_ENTRY, values).scalar_one()
-    session.execute(ADD_TO_BALANCE, {"user": user_id, "add_points": points, "add_co2e": co2e_g,
-                                     "seq": values["seq"], "head": values["hash"], "at": values["created_at"]})
+    values["id"] = connection.execute(INSERT_ENTRY, values).scalar_one()
+    connection.execute(ADD_TO_BALANCE, {"user": user_id, "add_points": points, "add_co2e": co2e_g,
+                                        "seq": values["seq"], "head": values["hash"], "at": values["created_at"]})
     _forget_loaded_balance(session, user_id)
     return Posted(LedgerEntry.model_construct(**values), True)
 
@@ -131,10 +132,10 @@ FIND_ID_BY_KEY = select(LedgerEntry.__table__.c.id).where(
     LedgerEntry.__table__.c.idempotency_key == bindparam("key"))
 
 
-def _locked_totals(session: Session, user_id: int):
+def _locked_totals(connection, user_id: int):
     """The balance row's figures under the per-user lock, read without building an ORM object."""
-    query = READ_TOTALS if is_sqlite(session.get_bind()) else READ_TOTALS_FOR_UPDATE
-    row = session.execute(query, {"user": user_id}).one_or_none()
+    query = READ_TOTALS if connection.dialect.name == "sqlite" else READ_TOTALS_FOR_UPDATE
+    row = connection.execute(query, {"user": user_id}).one_or_none()
     if row is None:
         raise DomainError("unknown_user")
     return row
