@@ -253,3 +253,16 @@ def attendance_csv(session: Session, *, actor_id: int, checkpoint_id: int) -> st
         writer.writerow([_csv_cell(value) for value in (row.username, row.display_name, row.checked_in_at,
                                                          row.checked_out_at, row.hours, row.status, row.flag)])
     return buffer.getvalue()
+
+
+PIN_KINDS = {"station": "recycling_station", "event": "event_venue"}
+
+
+def checkpoint_pins(session: Session, *, now: datetime | None = None) -> list[Place]:
+    """Published recycling stations and upcoming events as unsaved Place objects, for the map's own layers."""
+    return [Place(id=f"checkpoint-{checkpoint.id}", kind=PIN_KINDS[checkpoint.kind], name_zh=checkpoint.title_zh,
+                  name_en=checkpoint.title_en, district=None, confidence="high", pinned=True,
+                  geometry={"type": "Point", "coordinates": [checkpoint.lon, checkpoint.lat]},
+                  properties={"checkpoint_id": checkpoint.id}, updated_at=checkpoint.created_at)
+            for checkpoint in list_upcoming(session, now=now, kinds=tuple(PIN_KINDS))
+            if checkpoint.lat is not None and checkpoint.lon is not None]

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from db.engine import read_session
+from points.checkpoints import checkpoint_pins
 from points.geo import sort_by_distance
 from points.places import DISTRICTS, KINDS, data_version, is_closed, list_places, matches, position
 from ui.i18n import current_language, t
@@ -13,7 +14,8 @@ say = words(language)
 st.title(t("map.title"))
 st.caption(t("map.intro"))
 with read_session() as session:
-    places, version = list_places(session), data_version(session)
+    pins = checkpoint_pins(session)  # recycling stations and upcoming events, from the check-in side
+    places, version = list_places(session) + pins, (data_version(session), tuple(pin.id for pin in pins))
 
 district_col, kind_col, search_col, origin_col = st.columns(4)
 district = district_col.selectbox(t("map.filter_district"), [None, *DISTRICTS], key="map_district",

@@ -121,3 +121,26 @@ def test_the_cached_map_gives_the_component_the_same_working_script_on_every_run
     used = set(re.findall(r"(\w+)\.addTo\(", scripts[0]))
     assert used and used <= defined
     assert all(url.startswith(PREFIX) for call in sent for url in call["js_links"] + call["css_links"])
+
+
+def test_published_stations_and_upcoming_events_have_their_own_layers(make_user):
+    from db.engine import read_session
+    from points import checkpoints
+    from points.clock import utcnow
+    from tests.checkin_support import load_city, make_checkpoint
+
+    load_city()
+    organizer = make_user("olga", role="organizer")
+    now = utcnow()
+    make_checkpoint(organizer.id, kind="station", title_en="Zhongshan sorting point <b>",
+                    starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=300))
+    make_checkpoint(organizer.id, title_en="Beach clean-up on Saturday", starts_at=now + timedelta(days=2),
+                    ends_at=now + timedelta(days=2, hours=3))
+    make_checkpoint(organizer.id, title_en="Last month's event", starts_at=now - timedelta(days=30),
+                    ends_at=now - timedelta(days=30) + timedelta(hours=3))
+    with read_session() as session:
+        pins = checkpoints.checkpoint_pins(session)
+    assert sorted(pin.kind for pin in pins) == ["event_venue", "recycling_station"]
+    html = build_map(pins, language="en").get_root().render()
+    assert "Beach clean-up on Saturday" in html and "Last month" not in html
+    assert "Zhongshan sorting point &lt;b&gt;" in html and "sorting point <b>" not in html
