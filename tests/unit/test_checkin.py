@@ -165,3 +165,15 @@ def test_burst_far_above_expected_attendance_goes_to_review(people, make_user):
     assert result.outcome == "review" and points_of(third.id) == 0
     with read_session() as session:
         assert session.execute(select(Claim.status).where(Claim.user_id == third.id)).scalar_one() == "pending"
+
+
+def test_tokens_never_reach_the_logs(people, caplog):
+    organizer, ann = people
+    event = make_checkpoint(organizer.id, points_per_hour=100)
+    token = poster_token(event)
+    caplog.set_level("DEBUG")
+    caplog.set_level("INFO", logger="sqlalchemy.engine")  # every statement and its parameters, as a DBA would see
+    scan(ann.id, event, now=START, token=token)
+    refusal(ann.id, event, now=START, token=token[:-2] + "zz")
+    assert "INSERT INTO checkin" in caplog.text  # the log did record the check-in's own writes
+    assert token not in caplog.text and token[:-2] not in caplog.text
