@@ -6,12 +6,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from db.models import Checkpoint, Claim, Place
+from points.claims import CREDITED
 from points.clock import utcnow
 from points.score import load_rules
 from points.score_facts import load_facts
 from points.trail_segments import TRAIL_WALK_CODE, node_near, segment_count, segments_between, segments_in_note
 
-CREDITED = ("auto", "approved")
 CO2E_TARGET_G = 10_000
 VOLUNTEER_TARGET_HOURS = 10
 
