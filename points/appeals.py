@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from db.models import Appeal, Claim, LedgerEntry
 from points import audit
+from points.claims import reinstate_claim, restore_reversed
 from points.clock import utcnow
 from points.errors import DomainError
 from points.roles import ADMIN, RESIDENT, STAFF_READERS, require_role
@@ -72,6 +73,12 @@ def decide_appeal(session: Session, *, actor_id: int, appeal_id: int, uphold: bo
         raise DomainError("appeal_already_decided")
     appeal.status = UPHELD if uphold else DISMISSED
     appeal.decided_by, appeal.decision_reason, appeal.decided_at = actor_id, reason, now or utcnow()
+    if uphold:  # the resident was right: the points come back, through new ledger entries
+        if appeal.claim_id is not None:
+            reinstate_claim(session, actor_id=actor_id, claim_id=appeal.claim_id, reason=reason, now=now)
+        else:
+            restore_reversed(session, actor_id=actor_id, reversal=session.get(LedgerEntry, appeal.entry_id),
+                             reason=reason, now=now)
     session.add(appeal)
     audit.record(session, actor_id=actor_id, action=f"appeal.{appeal.status}", target_type="appeal",
                  target_id=appeal.id, before={"status": OPEN}, after={"status": appeal.status, "reason": reason})

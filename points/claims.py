@@ -283,3 +283,35 @@ def reject_claim(session: Session, *, actor_id: int, claim_id: int, reason: str,
     claim.points, claim.co2e_g = 0, 0
     _decide(session, claim, actor_id=actor_id, status="rejected", reason=reason, now=now, before=before)
     return result_of(session, claim, created=True)
+
+
+def restore_reversed(session: Session, *, actor_id: int, reversal: LedgerEntry, reason: str,
+                     now: datetime | None = None) -> LedgerEntry:
+    """Undo a reversal found wrong (an upheld appeal) with a new entry naming it: history is never edited."""
+    request = {"restores": reversal.id}
+    return post(session, user_id=reversal.user_id, kind="adjust", points=-reversal.points, co2e_g=-reversal.co2e_g,
+                idempotency_key=f"restore:{reversal.id}", request=request, now=now or utcnow(),
+                action_code=reversal.action_code, action_type_id=reversal.action_type_id,
+                quantity=None if reversal.quantity is None else -reversal.quantity, claim_id=reversal.claim_id,
+                original_entry_id=reversal.id, reason=reason, created_by=actor_id).entry
+
+
+def reinstate_claim(session: Session, *, actor_id: int, claim_id: int, reason: str,
+                    now: datetime | None = None) -> ClaimResult:
+    """An upheld appeal against a rejection: credit the claim after all, or restore the credit it lost."""
+    now = now or utcnow()
+    claim = _claim_for_review(session, actor_id=actor_id, claim_id=claim_id)
+    if claim.status != "rejected":
+        return result_of(session, claim)
+    before = {"status": claim.status, "points": claim.points}
+    reversal = _entry_of(session, claim, "reversal")
+    if reversal is None:  # rejected before any credit: credit it now, caps of its own day apply
+        result = _credit(session, claim, session.get(ActionType, claim.action_type_id), status="approved", now=now,
+                         created_by=actor_id)
+    else:
+        restored = restore_reversed(session, actor_id=actor_id, reversal=reversal, reason=reason, now=now)
+        claim.status, claim.points, claim.co2e_g = "approved", restored.points, restored.co2e_g
+        result = ClaimResult(claim=claim, entry=restored, points=restored.points, co2e_g=restored.co2e_g,
+                             over_cap_quantity=0.0, status="approved", credited_quantity=restored.quantity or 0.0)
+    _decide(session, claim, actor_id=actor_id, status="approved", reason=reason, now=now, before=before)
+    return result

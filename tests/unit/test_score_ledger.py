@@ -13,6 +13,7 @@ from points.appeals import decide_appeal, file_appeal
 from points.catalogue import load_catalogue
 from points.claims import record_verified, reject_claim, submit_claim
 from points.errors import DomainError
+from points.ledger import get_balance
 from points.score import load_rules
 from points.score_facts import score_at
 
@@ -31,6 +32,11 @@ def log(user_id: int, code: str = "metro", quantity: float = 10, *, when: dateti
         action = record_verified if verified else submit_claim
         return action(session, user_id=user_id, action_code=code, quantity=quantity, occurred_at=when,
                       idempotency_key=f"claim:{uuid.uuid4()}", now=when).claim.id
+
+
+def balance_points(user_id: int) -> int:
+    with read_session() as session:
+        return get_balance(session, user_id).points
 
 
 def score(user_id: int, when: datetime = NOW):
@@ -110,3 +116,24 @@ def test_the_credit_feed_refuses_an_unknown_format(tmp_path, capsys):
     assert manage(["credit-feed", "--out", str(tmp_path / "feed.xml")]) == 1
     assert "feed_format_invalid" in capsys.readouterr().err
     assert not (tmp_path / "feed.xml").exists()
+
+
+def test_an_upheld_appeal_gives_the_points_back_through_new_entries(make_user):
+    from points.verify import verify_ledger
+
+    user, admin = make_user("sam"), make_user("ada", role="admin")
+    credited = log(user.id, when=NOW - timedelta(days=2))
+    pending = log(user.id, "electricity", 3, when=NOW - timedelta(days=2))  # reviewed: not credited yet
+    earned = balance_points(user.id)
+    with write_session() as session:
+        reject_claim(session, actor_id=admin.id, claim_id=credited, reason="no ticket")
+        reject_claim(session, actor_id=admin.id, claim_id=pending, reason="no bill")
+    assert balance_points(user.id) < earned
+    for claim_id in (credited, pending):
+        with write_session() as session:
+            appeal = file_appeal(session, user_id=user.id, claim_id=claim_id, note="here is the proof")
+        with write_session() as session:
+            decide_appeal(session, actor_id=admin.id, appeal_id=appeal.id, uphold=True, reason="proof checked")
+    assert balance_points(user.id) == earned + 1227
+    with read_session() as session:
+        assert verify_ledger(session).ok
