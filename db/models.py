@@ -253,32 +253,31 @@ class AnomalyFlag(SQLModel, table=True):
     created_at: datetime = _when()
 
 
-class DailyRollup(SQLModel, table=True):
+class RollupTotals(SQLModel):
+    """What both rollups add up for one district, action and entry kind."""
+
+    district: str = Field(default="", max_length=32)
+    action_code: str = Field(default="", max_length=40)
+    kind: str = Field(max_length=16)
+    entries: int = Field(default=0)
+    points: int = Field(default=0)
+    co2e_g: int = Field(default=0)
+
+
+class DailyRollup(RollupTotals, table=True):
     """City aggregates per local day, kept in step with the ledger so dashboards never scan it."""
 
     __table_args__ = (UniqueConstraint("day", "district", "action_code", "kind"),)
     id: int | None = Field(default=None, primary_key=True)
     day: str = Field(max_length=10, index=True)
-    district: str = Field(default="", max_length=32)
-    action_code: str = Field(default="", max_length=40)
-    kind: str = Field(max_length=16)
-    entries: int = Field(default=0)
-    points: int = Field(default=0)
-    co2e_g: int = Field(default=0)
 
 
-class MonthlyRollup(SQLModel, table=True):
+class MonthlyRollup(RollupTotals, table=True):
     """The same aggregates per local month, folded with DailyRollup, so the dashboard reads a few thousand rows."""
 
     __table_args__ = (UniqueConstraint("month", "district", "action_code", "kind"),)
     id: int | None = Field(default=None, primary_key=True)
     month: str = Field(max_length=7)
-    district: str = Field(default="", max_length=32)
-    action_code: str = Field(default="", max_length=40)
-    kind: str = Field(max_length=16)
-    entries: int = Field(default=0)
-    points: int = Field(default=0)
-    co2e_g: int = Field(default=0)
 
 
 class RollupWatermark(SQLModel, table=True):
