@@ -93,7 +93,7 @@ def send_cookie_instructions() -> None:
         handoff = None
     if handoff:  # asked again on every run until traded: a run cut short by a page switch may lose it
         body = json.dumps({"handoff": handoff})
-        st.html(f"<script>fetch('/auth/session', {{method: 'POST', credentials: 'same-origin', "
+        st.html(f"<script>fetch('/auth/session', {{method: 'POST', credentials: 'same-origin', keepalive: true, "
                 f"headers: {{'Content-Type': 'application/json'}}, body: {json.dumps(body)}}});</script>",
                 unsafe_allow_javascript=True, width=1)
     if st.session_state.pop("cookie_clear", False):

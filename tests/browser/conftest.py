@@ -100,6 +100,16 @@ def wait_idle(page) -> None:
     page.wait_for_timeout(300)
 
 
+def wait_for_sign_in_cookie(page) -> None:
+    """The HttpOnly sign-in cookie arrives through a fetch right after sign-in; a refresh before it lands would
+    open a signed-out session."""
+    for _ in range(100):
+        if any(c["name"] == "ge_session" and c["httpOnly"] for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("no HttpOnly ge_session cookie was set")
+
+
 def sign_in(page, base: str, username: str, password: str = DEMO_PASSWORD, path: str = "signin") -> None:
     page.goto(f"{base}/{path}?lang=en")
     wait_idle(page)
@@ -108,3 +118,4 @@ def sign_in(page, base: str, username: str, password: str = DEMO_PASSWORD, path:
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as").wait_for()
     wait_idle(page)
+    wait_for_sign_in_cookie(page)

@@ -4,16 +4,7 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in, wait_idle
-
-
-def _wait_for_cookie(page) -> None:
-    """The HttpOnly sign-in cookie arrives through a fetch right after sign-in."""
-    for _ in range(50):
-        if any(c["name"] == "ge_session" and c["httpOnly"] for c in page.context.cookies()):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("no HttpOnly ge_session cookie was set")
+from tests.browser.conftest import sign_in, wait_for_sign_in_cookie, wait_idle
 
 
 def _menu(page) -> set[str]:
@@ -59,7 +50,7 @@ def test_register_sign_in_refresh_new_tab_and_switch_language(portal, new_page):
     wait_idle(page)
     expect(page.get_by_text("Signed in as Grey Heron")).to_be_visible()
 
-    _wait_for_cookie(page)
+    wait_for_sign_in_cookie(page)
     page.reload()
     wait_idle(page)
     expect(page.get_by_text("Signed in as Grey Heron")).to_be_visible()

@@ -4,7 +4,7 @@ import io
 import zxingcpp
 from PIL import Image
 
-from tests.browser.conftest import DEMO_PASSWORD, sign_in, wait_idle
+from tests.browser.conftest import DEMO_PASSWORD, sign_in, wait_for_sign_in_cookie, wait_idle
 
 TRAILHEAD = "Mountain-to-Sea Trail start (Cruise Center)"
 
@@ -35,6 +35,7 @@ def test_phone_scan_signs_in_then_credits_once(portal, new_page):
     wait_idle(phone)
     phone.get_by_text("points credited").wait_for()
     assert "t=" not in phone.url
+    wait_for_sign_in_cookie(phone)  # the second scan opens a new session: it must find the sign-in cookie
     phone.goto(link)
     wait_idle(phone)
     phone.get_by_text("already checked in").wait_for()
