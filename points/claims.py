@@ -272,14 +272,13 @@ def reject_claim(session: Session, *, actor_id: int, claim_id: int, reason: str,
         return result_of(session, claim)
     before = {"status": claim.status, "points": claim.points}
     original = _entry_of(session, claim)
-    reversal = None
     if original is not None:
         request = {"reverses": original.id}
-        reversal = post(session, user_id=claim.user_id, kind="reversal", points=-original.points,
+        post(session, user_id=claim.user_id, kind="reversal", points=-original.points,
                         co2e_g=-original.co2e_g, idempotency_key=f"reversal:{original.id}", request=request,
                         now=now, action_code=original.action_code, action_type_id=original.action_type_id,
                         quantity=-original.quantity, claim_id=claim.id, original_entry_id=original.id,
-                        reason=reason, created_by=actor_id).entry
+                        reason=reason, created_by=actor_id)
     claim.points, claim.co2e_g = 0, 0
     _decide(session, claim, actor_id=actor_id, status="rejected", reason=reason, now=now, before=before)
     return result_of(session, claim, created=True)

@@ -1,6 +1,6 @@
 """The score, rewards, leaderboard, privacy and appeals pages as a resident and an admin use them."""
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select

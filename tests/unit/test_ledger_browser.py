@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import read_session, write_session
-from db.models import AuditLog, LedgerEntry
+from db.models import AuditLog
 from points.errors import DomainError
 from points.ledger import post
 from points.ledger_browser import LedgerFilter, adjust, browse, export_csv

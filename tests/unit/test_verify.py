@@ -75,7 +75,7 @@ def test_changing_any_column_fails_at_that_entry(three_entries, database, column
     bad = report().first_bad
     assert (bad.user_id, bad.seq) == (middle.user_id, 2), bad
     assert manage.main(["verify-ledger"]) == 1
-    assert f"'seq': 2" in capsys.readouterr().err
+    assert "'seq': 2" in capsys.readouterr().err
 
 
 def test_moving_an_entry_in_the_chain_fails(three_entries, database):
