@@ -1,7 +1,7 @@
 """Every table of the data model (DESIGN.md), in one place so migrations and code agree."""
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from db.types import AwareDateTime
@@ -166,9 +166,17 @@ class CheckIn(SQLModel, table=True):
 class LedgerEntry(SQLModel, table=True):
     """Append-only: database triggers refuse UPDATE and DELETE; the hash chains each user's entries."""
 
-    __table_args__ = (UniqueConstraint("user_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "seq"),  # also the index for every lookup by user
+        # Most entries name no claim and no original: partial indexes keep a credit's page writes down.
+        Index("ix_ledgerentry_claim_id", "claim_id", sqlite_where=text("claim_id IS NOT NULL"),
+              postgresql_where=text("claim_id IS NOT NULL")),
+        Index("ix_ledgerentry_original_entry_id", "original_entry_id",
+              sqlite_where=text("original_entry_id IS NOT NULL"),
+              postgresql_where=text("original_entry_id IS NOT NULL")),
+    )
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
     seq: int
     kind: str = Field(max_length=16, index=True)
     points: int
@@ -176,11 +184,11 @@ class LedgerEntry(SQLModel, table=True):
     action_code: str | None = Field(default=None, max_length=40, index=True)
     action_type_id: int | None = Field(default=None, foreign_key="actiontype.id")
     quantity: float | None = None
-    claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
+    claim_id: int | None = Field(default=None, foreign_key="claim.id")
     redemption_id: int | None = Field(default=None, foreign_key="redemption.id")
     checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
     original_entry_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("ledgerentry.id"), nullable=True, index=True))
+        default=None, sa_column=Column(Integer, ForeignKey("ledgerentry.id"), nullable=True))
     reason: str | None = Field(default=None, max_length=400)
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = _when(index=True)

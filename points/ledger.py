@@ -8,11 +8,16 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
 from db.config import get_settings
+from db.driver_statement import DriverStatement
 from db.engine import locked
 from db.models import Balance, LedgerEntry
 from points.clock import utcnow
@@ -27,6 +32,12 @@ LINK_COLUMNS = ("action_code", "action_type_id", "quantity", "claim_id", "redemp
 HASHED_FIELDS = ("user_id", "seq", "kind", "points", "co2e_g", "action_code", "action_type_id", "quantity",
                  "claim_id", "redemption_id", "checkin_id", "original_entry_id", "reason", "created_by",
                  "created_at", "idempotency_key", "request_digest")
+
+
+class Totals(NamedTuple):
+    points: int
+    last_seq: int
+    head_hash: str
 
 
 @dataclass(frozen=True)
@@ -99,46 +110,59 @@ def post(session: Session, *, user_id: int, kind: str, points: int, idempotency_
     if not isinstance(points, int) or abs(points) > MAX_ENTRY_POINTS:
         raise DomainError("points_out_of_range")
     digest = request_digest(request)
-    connection = session.connection()  # Core on the session's own transaction: no ORM work per statement
+    connection = session.connection()  # the session's own transaction, without ORM work per statement
     balance = _locked_totals(connection, user_id)
-    existing = find_by_key(session, idempotency_key)
-    if existing is not None:
-        return replay(existing, digest)
     if balance.points + points < 0:
+        existing = find_by_key(session, idempotency_key)
+        if existing is not None:
+            return replay(existing, digest)
         raise DomainError("insufficient_points", balance=balance.points, needed=-points)
     values = {name: None for name in LINK_COLUMNS} | links | {
         "user_id": user_id, "seq": balance.last_seq + 1, "kind": kind, "points": points, "co2e_g": co2e_g,
         "idempotency_key": idempotency_key, "request_digest": digest, "prev_hash": balance.head_hash,
         "created_at": (now or utcnow()).astimezone(UTC)}
     values["hash"] = chain_hash(balance.head_hash, values)
-    # Core statements, not the ORM unit of work: this is the hottest write path (see bench/ledger.py).
-    values["id"] = connection.execute(INSERT_ENTRY, values).scalar_one()
-    connection.execute(ADD_TO_BALANCE, {"user": user_id, "add_points": points, "add_co2e": co2e_g,
-                                        "seq": values["seq"], "head": values["hash"], "at": values["created_at"]})
+    inserted = INSERT_NEW_KEY.rows(connection, values)
+    if not inserted:  # the key is taken: nothing was written and the first outcome stands
+        return replay(find_by_key(session, idempotency_key), digest)
+    values["id"] = inserted[0][0]
+    ADD_TO_BALANCE.rows(connection, {"user": user_id, "add_points": points, "add_co2e": co2e_g,
+                                     "seq": values["seq"], "head": values["hash"], "at": values["created_at"]})
     _forget_loaded_balance(session, user_id)
     return Posted(LedgerEntry.model_construct(**values), True)
 
 
-# Prepared once: parameters travel separately, so SQLAlchemy compiles each statement a single time.
-INSERT_ENTRY = insert(LedgerEntry.__table__).returning(LedgerEntry.__table__.c.id)
+# The hottest write path (bench/ledger.py): compiled once per dialect, run without per-call bookkeeping.
+_entry = LedgerEntry.__table__
 _balance = Balance.__table__.c
-ADD_TO_BALANCE = (update(Balance.__table__).where(_balance.user_id == bindparam("user"))
-                  .values(points=_balance.points + bindparam("add_points"),
-                          co2e_g=_balance.co2e_g + bindparam("add_co2e"), last_seq=bindparam("seq"),
-                          head_hash=bindparam("head"), updated_at=bindparam("at")))
-READ_TOTALS = select(_balance.points, _balance.last_seq, _balance.head_hash).where(_balance.user_id == bindparam("user"))
-READ_TOTALS_FOR_UPDATE = READ_TOTALS.with_for_update()
-FIND_ID_BY_KEY = select(LedgerEntry.__table__.c.id).where(
-    LedgerEntry.__table__.c.idempotency_key == bindparam("key"))
 
 
-def _locked_totals(connection, user_id: int):
+def _insert_new_key(dialect: Dialect):
+    """INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id: no row back means a replay."""
+    dialect_insert = sqlite_insert if dialect.name == "sqlite" else postgresql_insert
+    return (dialect_insert(_entry).values({name: bindparam(name) for name in _entry.c.keys() if name != "id"})
+            .on_conflict_do_nothing(index_elements=[_entry.c.idempotency_key]).returning(_entry.c.id))
+
+
+INSERT_NEW_KEY = DriverStatement(_insert_new_key)
+ADD_TO_BALANCE = DriverStatement(
+    update(Balance.__table__).where(_balance.user_id == bindparam("user"))
+    .values(points=_balance.points + bindparam("add_points"), co2e_g=_balance.co2e_g + bindparam("add_co2e"),
+            last_seq=bindparam("seq"), head_hash=bindparam("head"), updated_at=bindparam("at")))
+_read_totals = select(_balance.points, _balance.last_seq, _balance.head_hash).where(
+    _balance.user_id == bindparam("user"))
+READ_TOTALS = DriverStatement(_read_totals)
+READ_TOTALS_FOR_UPDATE = DriverStatement(_read_totals.with_for_update())
+FIND_ID_BY_KEY = select(_entry.c.id).where(_entry.c.idempotency_key == bindparam("key"))
+
+
+def _locked_totals(connection, user_id: int) -> Totals:
     """The balance row's figures under the per-user lock, read without building an ORM object."""
     query = READ_TOTALS if connection.dialect.name == "sqlite" else READ_TOTALS_FOR_UPDATE
-    row = connection.execute(query, {"user": user_id}).one_or_none()
-    if row is None:
+    rows = query.rows(connection, {"user": user_id})
+    if not rows:
         raise DomainError("unknown_user")
-    return row
+    return Totals(*rows[0])
 
 
 def _forget_loaded_balance(session: Session, user_id: int) -> None:
