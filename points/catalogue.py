@@ -6,7 +6,7 @@ import csv
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from db.models import ActionType
@@ -92,11 +92,13 @@ def load_catalogue(session: Session, *, path: Path = CATALOGUE_FILE) -> int:
 
 
 def current_action(session: Session, code: str) -> ActionType:
-    action = session.execute(
-        select(ActionType).where(ActionType.code == code, ActionType.current.is_(True))).scalar_one_or_none()
+    action = session.execute(CURRENT_ACTION, {"code": code}).scalar_one_or_none()
     if action is None:
         raise DomainError("unknown_action", action=code)
     return action
+
+
+CURRENT_ACTION = select(ActionType).where(ActionType.code == bindparam("code"), ActionType.current.is_(True))
 
 
 def list_current(session: Session) -> list[ActionType]:

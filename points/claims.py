@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from db.models import ActionType, Claim, LedgerEntry
@@ -87,11 +87,15 @@ def check_text(value: str | None, *, limit: int, code: str) -> str | None:
 
 def credited_on_day(session: Session, *, user_id: int, action_code: str, day: str) -> float:
     """Units already credited (net of reversals) for this user, action and local day."""
-    total = session.execute(
-        select(func.coalesce(func.sum(LedgerEntry.quantity), 0.0))
-        .join(Claim, LedgerEntry.claim_id == Claim.id)
-        .where(Claim.user_id == user_id, Claim.action_code == action_code, Claim.local_day == day)).scalar_one()
+    total = session.execute(CREDITED_ON_DAY, {"user": user_id, "action": action_code, "day": day}).scalar_one()
     return round(float(total), 2)
+
+
+# Built once: every claim runs it, and building a join is dearer than running it.
+CREDITED_ON_DAY = (select(func.coalesce(func.sum(LedgerEntry.quantity), 0.0))
+                   .join(Claim, LedgerEntry.claim_id == Claim.id)
+                   .where(Claim.user_id == bindparam("user"), Claim.action_code == bindparam("action"),
+                          Claim.local_day == bindparam("day")))
 
 
 def split_at_cap(cap: float | None, used: float, quantity: float) -> tuple[float, float]:
@@ -123,10 +127,19 @@ def result_of(session: Session, claim: Claim, *, created: bool = False) -> Claim
 
 def _credit(session: Session, claim: Claim, action: ActionType, *, status: str, now: datetime,
             points_per_unit: int | None = None, created_by: int | None = None) -> ClaimResult:
-    """Credit the claim up to the day's cap in one ledger entry; the claim records what it earned."""
+    """Credit the claim up to the day's cap in one ledger entry; the claim records what it earned.
+
+    The outcome is worked out before the claim is written, so a new claim costs one INSERT, not an INSERT
+    and an UPDATE.
+    """
     used = credited_on_day(session, user_id=claim.user_id, action_code=claim.action_code, day=claim.local_day)
     credited, over = split_at_cap(action.daily_cap, used, claim.quantity)
     credit = credit_for(action, credited, points_per_unit=points_per_unit) if credited else Credit(0, 0)
+    claim.status, claim.points, claim.co2e_g = status, credit.points, credit.co2e_g
+    if over:
+        claim.status_reason = "over_cap"
+    session.add(claim)
+    session.flush()
     entry = None
     if credited:
         request = {"claim_id": claim.id, "action_type_id": action.id, "quantity": credited,
@@ -135,11 +148,6 @@ def _credit(session: Session, claim: Claim, action: ActionType, *, status: str, 
                      idempotency_key=claim.idempotency_key, request=request, now=now,
                      action_code=action.code, action_type_id=action.id, quantity=credited, claim_id=claim.id,
                      created_by=created_by).entry
-    claim.status, claim.points, claim.co2e_g = status, credit.points, credit.co2e_g
-    if over:
-        claim.status_reason = "over_cap"
-    session.add(claim)
-    session.flush()
     return ClaimResult(claim=claim, entry=entry, points=credit.points, co2e_g=credit.co2e_g,
                        over_cap_quantity=over, status=status, credited_quantity=credited)
 
@@ -159,14 +167,15 @@ def _replay(session: Session, claim: Claim, asked: dict) -> ClaimResult:
 
 
 def _claim_by_key(session: Session, key: str) -> Claim | None:
-    return session.execute(select(Claim).where(Claim.idempotency_key == key)).scalar_one_or_none()
+    return session.execute(CLAIM_BY_KEY, {"key": key}).scalar_one_or_none()
 
 
-def _new_claim(session: Session, action: ActionType, **fields) -> Claim:
-    claim = Claim(action_type_id=action.id, action_code=action.code, status="pending", **fields)
-    session.add(claim)
-    session.flush()
-    return claim
+CLAIM_BY_KEY = select(Claim).where(Claim.idempotency_key == bindparam("key"))
+
+
+def _new_claim(action: ActionType, **fields) -> Claim:
+    """Not yet in the session: whoever decides its outcome writes it once (see _credit)."""
+    return Claim(action_type_id=action.id, action_code=action.code, status="pending", **fields)
 
 
 def submit_claim(session: Session, *, user_id: int, action_code: str, quantity: float, occurred_at: datetime,
@@ -188,7 +197,7 @@ def submit_claim(session: Session, *, user_id: int, action_code: str, quantity: 
     quantity = check_quantity(action, quantity)
     day = check_day(occurred_at, now)
     photo, photo_type = check_photo(photo)
-    claim = _new_claim(session, action, user_id=user_id, quantity=quantity, occurred_at=occurred_at,
+    claim = _new_claim(action, user_id=user_id, quantity=quantity, occurred_at=occurred_at,
                        local_day=day, note=note, photo=photo, photo_type=photo_type,
                        idempotency_key=idempotency_key, created_at=now)
     if action.verification == "review" or (action.plausibility_limit is not None
@@ -215,7 +224,7 @@ def record_verified(session: Session, *, user_id: int, action_code: str, quantit
     quantity = check_quantity(action, quantity)
     if occurred_at.tzinfo is None:
         raise ValueError("occurred_at must be timezone-aware")
-    claim = _new_claim(session, action, user_id=user_id, quantity=quantity, occurred_at=occurred_at,
+    claim = _new_claim(action, user_id=user_id, quantity=quantity, occurred_at=occurred_at,
                        local_day=local_day(occurred_at).isoformat(), checkpoint_id=checkpoint_id,
                        status_reason="verified", idempotency_key=idempotency_key, created_at=now)
     return _credit(session, claim, action, status="auto", now=now, points_per_unit=points_per_unit,
@@ -275,10 +284,10 @@ def reject_claim(session: Session, *, actor_id: int, claim_id: int, reason: str,
     if original is not None:
         request = {"reverses": original.id}
         post(session, user_id=claim.user_id, kind="reversal", points=-original.points,
-                        co2e_g=-original.co2e_g, idempotency_key=f"reversal:{original.id}", request=request,
-                        now=now, action_code=original.action_code, action_type_id=original.action_type_id,
-                        quantity=-original.quantity, claim_id=claim.id, original_entry_id=original.id,
-                        reason=reason, created_by=actor_id)
+             co2e_g=-original.co2e_g, idempotency_key=f"reversal:{original.id}", request=request,
+             now=now, action_code=original.action_code, action_type_id=original.action_type_id,
+             quantity=-original.quantity, claim_id=claim.id, original_entry_id=original.id,
+             reason=reason, created_by=actor_id)
     claim.points, claim.co2e_g = 0, 0
     _decide(session, claim, actor_id=actor_id, status="rejected", reason=reason, now=now, before=before)
     return result_of(session, claim, created=True)

@@ -18,7 +18,6 @@ from sqlmodel import Session
 
 from db.config import get_settings
 from db.driver_statement import DriverStatement
-from db.engine import locked
 from db.models import Balance, LedgerEntry
 from points.clock import utcnow
 from points.errors import DomainError
@@ -78,12 +77,15 @@ def open_balance(session: Session, user_id: int) -> Balance:
     return balance
 
 
-def lock_balance(session: Session, user_id: int) -> Balance:
-    """Take the per-user lock: FOR UPDATE on PostgreSQL; SQLite already holds BEGIN IMMEDIATE."""
-    balance = session.execute(locked(session, select(Balance).where(Balance.user_id == user_id))).scalar_one_or_none()
-    if balance is None:
+def lock_balance(session: Session, user_id: int) -> Totals:
+    """Take the per-user lock (FOR UPDATE on PostgreSQL; SQLite already holds BEGIN IMMEDIATE) and return
+    the balance's figures. Every write that reads before it posts takes this first, so two cannot interleave."""
+    connection = session.connection()
+    query = READ_TOTALS if connection.dialect.name == "sqlite" else READ_TOTALS_FOR_UPDATE
+    rows = query.rows(connection, {"user": user_id})
+    if not rows:
         raise DomainError("unknown_user")
-    return balance
+    return Totals(*rows[0])
 
 
 def find_by_key(session: Session, idempotency_key: str) -> LedgerEntry | None:
@@ -111,7 +113,7 @@ def post(session: Session, *, user_id: int, kind: str, points: int, idempotency_
         raise DomainError("points_out_of_range")
     digest = request_digest(request)
     connection = session.connection()  # the session's own transaction, without ORM work per statement
-    balance = _locked_totals(connection, user_id)
+    balance = lock_balance(session, user_id)
     if balance.points + points < 0:
         existing = find_by_key(session, idempotency_key)
         if existing is not None:
@@ -154,15 +156,6 @@ _read_totals = select(_balance.points, _balance.last_seq, _balance.head_hash).wh
 READ_TOTALS = DriverStatement(_read_totals)
 READ_TOTALS_FOR_UPDATE = DriverStatement(_read_totals.with_for_update())
 FIND_ID_BY_KEY = select(_entry.c.id).where(_entry.c.idempotency_key == bindparam("key"))
-
-
-def _locked_totals(connection, user_id: int) -> Totals:
-    """The balance row's figures under the per-user lock, read without building an ORM object."""
-    query = READ_TOTALS if connection.dialect.name == "sqlite" else READ_TOTALS_FOR_UPDATE
-    rows = query.rows(connection, {"user": user_id})
-    if not rows:
-        raise DomainError("unknown_user")
-    return Totals(*rows[0])
 
 
 def _forget_loaded_balance(session: Session, user_id: int) -> None:
