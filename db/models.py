@@ -2,6 +2,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint, text
+from sqlalchemy.orm import deferred
 from sqlmodel import Field, SQLModel
 
 from db.types import AwareDateTime
@@ -126,7 +127,12 @@ class EventSignup(SQLModel, table=True):
     created_at: datetime = _when()
 
 
+# Up to 5 MB: loaded only when read (claim.photo) or asked for with undefer(), not with every Claim row.
+CLAIM_PHOTO = Column("photo", LargeBinary, nullable=True)
+
+
 class Claim(SQLModel, table=True):
+    __mapper_args__ = {"properties": {"photo": deferred(CLAIM_PHOTO)}}
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     action_type_id: int = Field(foreign_key="actiontype.id")
@@ -137,7 +143,7 @@ class Claim(SQLModel, table=True):
     status: str = Field(max_length=16, index=True)
     status_reason: str | None = Field(default=None, max_length=400)
     note: str | None = Field(default=None, max_length=1000)
-    photo: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    photo: bytes | None = Field(default=None, sa_column=CLAIM_PHOTO)
     photo_type: str | None = Field(default=None, max_length=32)
     checkpoint_id: int | None = Field(default=None, foreign_key="checkpoint.id")
     co2e_g: int = Field(default=0)

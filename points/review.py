@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 from sqlmodel import Session
 
 from db.engine import write_session
@@ -50,7 +51,8 @@ def pending_claims(session: Session, *, actor_id: int, action_code: str = "", so
         query = query.where(Claim.checkpoint_id.is_not(None))
     elif source == "self":
         query = query.where(Claim.checkpoint_id.is_(None))
-    rows = session.execute(query.order_by(Claim.created_at, Claim.id).limit(limit)).all()
+    rows = session.execute(query.options(undefer(Claim.photo))  # the evidence the reviewer looks at
+                           .order_by(Claim.created_at, Claim.id).limit(limit)).all()
     return [QueueItem(claim, username, checkpoint, checkin) for claim, username, checkpoint, checkin in rows]
 
 

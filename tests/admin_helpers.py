@@ -18,12 +18,12 @@ def with_catalogue() -> None:
 
 
 def pending_claim(user_id: int, *, action_code: str = "metro", quantity: float = 50.0,
-                  now: datetime | None = None) -> int:
+                  now: datetime | None = None, photo: bytes | None = None) -> int:
     """A metro trip above the 40 km plausibility limit: it waits for an admin (50 km earn 2335 points)."""
     now = now or utcnow()
     with write_session() as session:
         result = submit_claim(session, user_id=user_id, action_code=action_code, quantity=quantity,
-                              occurred_at=now, idempotency_key=f"claim:{uuid.uuid4()}", now=now)
+                              occurred_at=now, idempotency_key=f"claim:{uuid.uuid4()}", now=now, photo=photo)
     assert result.status == "pending"
     return result.claim.id
 

@@ -1,12 +1,12 @@
 """The account page's privacy section: leaderboard choice, download my data, delete my account."""
 import streamlit as st
 
-from db.engine import read_session, write_session
-from points.errors import DomainError
+from db.engine import read_session
 from points.leaderboard import set_leaderboard
 from points.privacy import delete_my_account, export_my_data
 from ui import auth
-from ui.i18n import error_text, t
+from ui.attempt import attempt
+from ui.i18n import t
 
 
 def _leaderboard_form(user) -> None:
@@ -15,14 +15,9 @@ def _leaderboard_form(user) -> None:
         opt_in = st.checkbox(t("score.privacy.opt_in"), value=user.leaderboard_opt_in)
         nickname = st.text_input(t("score.privacy.nickname"), value=user.nickname or "", max_chars=40)
         saved = st.form_submit_button(t("score.privacy.save_board"))
-    if saved:
-        try:
-            with write_session() as session:
-                set_leaderboard(session, user_id=user.id, opt_in=opt_in, nickname=nickname)
-        except DomainError as error:
-            st.error(error_text(error))
-        else:
-            st.success(t("score.privacy.board_saved"))
+    if saved and attempt(lambda session: set_leaderboard(session, user_id=user.id, opt_in=opt_in,
+                                                         nickname=nickname)).ok:
+        st.success(t("score.privacy.board_saved"))
 
 
 def _download(user) -> None:
@@ -45,12 +40,7 @@ def _delete(user) -> None:
         if not sure:
             st.error(t("score.privacy.delete_tick_first"))
             return
-        try:
-            with write_session() as session:
-                delete_my_account(session, user_id=user.id, password=password)
-        except DomainError as error:
-            st.error(error_text(error))
-        else:
+        if attempt(lambda session: delete_my_account(session, user_id=user.id, password=password)).ok:
             auth.sign_out()
             st.rerun()
 

@@ -3,7 +3,7 @@ import uuid
 
 import streamlit as st
 
-from db.engine import read_session, write_session
+from db.engine import read_session
 from points.catalogue import list_current
 from points.errors import DomainError
 from points.ledger import KINDS
@@ -11,6 +11,7 @@ from points.ledger_browser import (STATUSES, LedgerFilter, adjust, browse, count
                                    verify_integrity)
 from ui import format as fmt
 from ui.admin_view import every, export_link, labels, pager, staff_user
+from ui.attempt import attempt
 from ui.i18n import error_text, t
 
 user, can_change = staff_user()
@@ -84,14 +85,9 @@ if can_change:
         target = st.text_input(t("admin.ledger.resident"), key="adjust_user")
         points = st.number_input(t("admin.ledger.adjust_points"), step=1, value=0, key="adjust_points")
         reason = st.text_input(t("admin.reason_required"), max_chars=400, key="adjust_reason")
-        if st.form_submit_button(t("admin.ledger.adjust_submit")):
-            try:
-                with write_session() as session:
-                    adjust(session, actor_id=user.id, username=target, points=int(points), reason=reason,
-                           request_id=request_id)
-            except DomainError as error:
-                st.error(error_text(error))
-            else:
-                del st.session_state["adjust_request"]
-                st.session_state["ledger_message"] = t("admin.ledger.adjusted", points=int(points), user=target)
-                st.rerun()
+        if st.form_submit_button(t("admin.ledger.adjust_submit")) and attempt(
+                lambda session: adjust(session, actor_id=user.id, username=target, points=int(points), reason=reason,
+                                       request_id=request_id)).ok:
+            del st.session_state["adjust_request"]
+            st.session_state["ledger_message"] = t("admin.ledger.adjusted", points=int(points), user=target)
+            st.rerun()

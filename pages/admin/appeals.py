@@ -1,13 +1,13 @@
 """Appeals against rejected claims and reversed credits: admins decide with a reason, auditors read."""
 import streamlit as st
 
-from db.engine import read_session, write_session
+from db.engine import read_session
 from points.appeals import appeals_for_staff, decide_appeal
-from points.errors import DomainError
 from points.roles import ADMIN
 from ui import auth
+from ui.attempt import attempt
 from ui.format import moment
-from ui.i18n import error_text, t
+from ui.i18n import t
 
 user = auth.current_user()
 st.title(t("score.appeals.title"))
@@ -37,10 +37,7 @@ for appeal in appeals:
                   else False if dismiss.button(t("score.appeals.dismiss"), key=f"dismiss_{appeal.id}") else None)
         if choice is None:
             continue
-        try:
-            with write_session() as session:
-                decided = decide_appeal(session, actor_id=user.id, appeal_id=appeal.id, uphold=choice, reason=reason)
-        except DomainError as error:
-            st.error(error_text(error))
-        else:
-            st.success(t("score.appeals.decided", status=t(f"score.appeal_status.{decided.status}")))
+        decided = attempt(lambda session: decide_appeal(session, actor_id=user.id, appeal_id=appeal.id,
+                                                        uphold=choice, reason=reason))
+        if decided.ok:
+            st.success(t("score.appeals.decided", status=t(f"score.appeal_status.{decided.value.status}")))

@@ -1,11 +1,11 @@
 """Catalogue: a factor change needs a cited source and becomes a new version; rewards' cost, stock, active."""
 import streamlit as st
 
-from db.engine import read_session, write_session
+from db.engine import read_session
 from points.catalog_admin import action_versions, edit_factor, list_actions, list_rewards, update_reward
-from points.errors import DomainError
 from ui.admin_view import staff_user
-from ui.i18n import current_language, error_text, t
+from ui.attempt import attempt
+from ui.i18n import current_language, t
 
 user, can_change = staff_user()
 st.title(t("nav.catalog"))
@@ -39,14 +39,11 @@ if actions:
             cap = st.number_input(t("admin.catalog.cap"), min_value=0.0, value=action.daily_cap, key="factor_cap")
             source = st.text_input(t("admin.catalog.source_required"), max_chars=400, key="factor_source")
             if st.form_submit_button(t("admin.catalog.save_factor")):
-                try:
-                    with write_session() as session:
-                        new = edit_factor(session, actor_id=user.id, code=code, source=source, factor_g=factor,
-                                          daily_cap=cap)
-                except DomainError as error:
-                    st.error(error_text(error))
-                else:
-                    st.session_state["catalog_message"] = t("admin.catalog.saved_factor", code=code, version=new.version)
+                new = attempt(lambda session: edit_factor(session, actor_id=user.id, code=code, source=source,
+                                                          factor_g=factor, daily_cap=cap))
+                if new.ok:
+                    st.session_state["catalog_message"] = t("admin.catalog.saved_factor", code=code,
+                                                            version=new.value.version)
                     st.rerun()
 
 st.subheader(t("admin.catalog.rewards"))
@@ -64,13 +61,8 @@ if can_change and rewards:
         stock = st.number_input(t("admin.catalog.stock"), min_value=0, step=1, value=reward.stock or 0,
                                 key="reward_stock")
         active = st.checkbox(t("admin.catalog.active"), value=reward.active, key="reward_active")
-        if st.form_submit_button(t("admin.catalog.save_reward")):
-            try:
-                with write_session() as session:
-                    update_reward(session, actor_id=user.id, reward_id=reward.id, cost=int(cost),
-                                  stock=None if unlimited else int(stock), active=active)
-            except DomainError as error:
-                st.error(error_text(error))
-            else:
-                st.session_state["catalog_message"] = t("admin.catalog.saved_reward", code=reward.code)
-                st.rerun()
+        if st.form_submit_button(t("admin.catalog.save_reward")) and attempt(
+                lambda session: update_reward(session, actor_id=user.id, reward_id=reward.id, cost=int(cost),
+                                              stock=None if unlimited else int(stock), active=active)).ok:
+            st.session_state["catalog_message"] = t("admin.catalog.saved_reward", code=reward.code)
+            st.rerun()

@@ -1,13 +1,13 @@
 """Admins add and edit places, close them with a reason and dates, and import or export GeoJSON."""
 import streamlit as st
 
-from db.engine import read_session, write_session
+from db.engine import read_session
 from points.clock import local_day, local_day_bounds, utcnow
-from points.errors import DomainError
 from points.places import DISTRICTS, FACILITIES, KINDS, export_places, import_places, list_places, save_place, \
     set_closure
 from ui import auth
-from ui.i18n import current_language, error_text, t
+from ui.attempt import attempt
+from ui.i18n import current_language, t
 from ui.map import CENTRE, place_name, words
 
 user = auth.current_user()
@@ -19,15 +19,11 @@ with read_session() as session:
     exported = export_places(session)
 
 
-def attempt(action, success: str) -> None:
-    """Run one write in one transaction; show the translated refusal or the success message."""
-    try:
-        with write_session() as session:
-            result = action(session)
-    except DomainError as error:
-        st.error(error_text(error))
-    else:
-        st.success(t(success, **result))
+def write_and_say(write, success: str) -> None:
+    """Run one write; on success show the message filled in with what the write returned."""
+    done = attempt(write)
+    if done.ok:
+        st.success(t(success, **done.value))
 
 
 choice = st.selectbox(t("map.admin.pick"), [None, *places], key="place_pick",
@@ -53,7 +49,7 @@ with st.form("place_form"):
     facilities = {name: st.checkbox(t(f"map.facility.{name}"), value=bool(known.get(name))) for name in FACILITIES}
     pinned = st.checkbox(t("map.admin.pinned"), value=current.pinned if current else True)
     if st.form_submit_button(t("map.admin.save")):
-        attempt(lambda s: {"id": save_place(s, actor_id=user.id, place_id=place_id, kind=kind, name_zh=name_zh,
+        write_and_say(lambda s: {"id": save_place(s, actor_id=user.id, place_id=place_id, kind=kind, name_zh=name_zh,
                                             name_en=name_en, district=district, lat=lat, lon=lon,
                                             facilities=facilities, pinned=pinned).id}, "map.admin.saved")
 
@@ -67,7 +63,7 @@ if current:
         open_end = st.checkbox(t("map.admin.closure_open_end"), value=current.closed_until is None)
         end = st.date_input(t("map.admin.closure_until"), value=today)
         if st.form_submit_button(t("map.admin.closure_save")):
-            attempt(lambda s: {"id": set_closure(
+            write_and_say(lambda s: {"id": set_closure(
                 s, actor_id=user.id, place_id=current.id, reason=reason, closed_from=local_day_bounds(start)[0],
                 closed_until=None if open_end else local_day_bounds(end)[1]).id},
                 "map.admin.closure_saved" if reason.strip() else "map.admin.reopened")
@@ -76,5 +72,5 @@ st.subheader(t("map.admin.import"))
 upload = st.file_uploader(t("map.admin.import"), type=["geojson", "json"], help=t("map.admin.import_help"),
                           label_visibility="collapsed")
 if upload is not None and st.button(t("map.admin.import_button"), key="place_import"):
-    attempt(lambda s: import_places(s, actor_id=user.id, text=upload.getvalue()), "map.admin.imported")
+    write_and_say(lambda s: import_places(s, actor_id=user.id, text=upload.getvalue()), "map.admin.imported")
 st.download_button(t("map.admin.export"), data=exported, file_name="places.geojson", mime="application/geo+json")

@@ -4,10 +4,10 @@ import streamlit as st
 from db.engine import read_session, write_session
 from points.anomalies import raise_flags
 from points.catalogue import list_current
-from points.errors import DomainError
 from points.review import FLAG_OUTCOMES, SOURCES, close_flag, decide_many, open_flags, pending_claims
 from ui import format as fmt
 from ui.admin_view import every, known_label, labels, reason_input, staff_user
+from ui.attempt import attempt
 from ui.i18n import current_language, error_text, t
 
 user, can_change = staff_user()
@@ -88,14 +88,10 @@ if flags:
             outcome = st.radio(t("admin.review.flag_outcome"), FLAG_OUTCOMES, horizontal=True,
                                format_func=outcome_labels.get, key="flag_outcome")
             flag_reason = reason_input("flag", required=True)
-            if st.form_submit_button(t("admin.review.flag_close")):
-                try:
-                    with write_session() as session:
-                        close_flag(session, actor_id=user.id, flag_id=flag_id, outcome=outcome, reason=flag_reason)
-                except DomainError as error:
-                    st.error(error_text(error))
-                else:
-                    st.session_state["review_messages"] = [("success", t("admin.review.flag_closed", id=flag_id))]
-                    st.rerun()
+            if st.form_submit_button(t("admin.review.flag_close")) and attempt(
+                    lambda session: close_flag(session, actor_id=user.id, flag_id=flag_id, outcome=outcome,
+                                               reason=flag_reason)).ok:
+                st.session_state["review_messages"] = [("success", t("admin.review.flag_closed", id=flag_id))]
+                st.rerun()
 else:
     st.caption(t("admin.review.no_flags"))

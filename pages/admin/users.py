@@ -1,13 +1,13 @@
 """Users: search, change a role, disable (ends their sessions) or enable, unlock after failed sign-ins."""
 import streamlit as st
 
-from db.engine import read_session, write_session
-from points.errors import DomainError
+from db.engine import read_session
 from points.roles import ROLES
 from points.users_admin import change_role, search_users, set_disabled, unlock
 from ui import format as fmt
 from ui.admin_view import every, labels, staff_user
-from ui.i18n import error_text, t
+from ui.attempt import attempt
+from ui.i18n import t
 
 user, can_change = staff_user()
 st.title(t("nav.users"))
@@ -50,17 +50,10 @@ if can_change and found:
                                           key="users_disable"),
              "unlock": actions[2].button(t("admin.users.unlock"), key="users_unlock")}
     step = next((name for name, pressed in steps.items() if pressed), None)
-    if step:
-        try:
-            with write_session() as session:
-                if step == "role":
-                    change_role(session, actor_id=user.id, user_id=person.id, role=new_role)
-                elif step == "disable":
-                    set_disabled(session, actor_id=user.id, user_id=person.id, disabled=not person.disabled)
-                else:
-                    unlock(session, actor_id=user.id, user_id=person.id)
-        except DomainError as error:
-            st.error(error_text(error))
-        else:
-            st.session_state["users_message"] = t(f"admin.users.done_{step}", user=person.username)
-            st.rerun()
+    writes = {"role": lambda session: change_role(session, actor_id=user.id, user_id=person.id, role=new_role),
+              "disable": lambda session: set_disabled(session, actor_id=user.id, user_id=person.id,
+                                                      disabled=not person.disabled),
+              "unlock": lambda session: unlock(session, actor_id=user.id, user_id=person.id)}
+    if step and attempt(writes[step]).ok:
+        st.session_state["users_message"] = t(f"admin.users.done_{step}", user=person.username)
+        st.rerun()

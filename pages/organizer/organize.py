@@ -4,27 +4,23 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from db.engine import read_session, write_session
+from db.engine import read_session
 from points import checkpoints
 from points.errors import DomainError
 from points.places import list_places
 from points.posters import poster_pdf, poster_png
 from points.qr_tokens import SLOT_SECONDS, checkin_link, kiosk_token
 from ui import auth
+from ui.attempt import attempt
 from ui.checkpoint_form import checkpoint_form
 from ui.format import moment
 from ui.i18n import current_language, error_text, t
 from ui.qr import show_code, title_of
 
 
-def attempt(action, **kwargs) -> None:
-    """Run one organiser action in its own transaction; show a refusal, or rerun to show the new state."""
-    try:
-        with write_session() as session:
-            action(session, actor_id=user.id, **kwargs)
-    except DomainError as error:
-        st.error(error_text(error))
-    else:
+def act(action, **kwargs) -> None:
+    """Run one organiser action; rerun to show the new state (a refusal is shown by attempt)."""
+    if attempt(lambda session: action(session, actor_id=user.id, **kwargs)).ok:
         st.rerun()
 
 
@@ -61,9 +57,9 @@ if current is None or current.status != "closed":
     with st.expander(t("checkin.edit") if current else t("checkin.new"), expanded=current is None):
         values = checkpoint_form(places, current)
     if values is not None and current is None:
-        attempt(checkpoints.create_checkpoint, **values)
+        act(checkpoints.create_checkpoint, **values)
     elif values is not None:
-        attempt(checkpoints.update_checkpoint, checkpoint_id=current.id, **values)
+        act(checkpoints.update_checkpoint, checkpoint_id=current.id, **values)
 
 if current is not None:
     with read_session() as session:
@@ -72,9 +68,9 @@ if current is not None:
     st.write(t("checkin.when_where", start=moment(current.starts_at), end=moment(current.ends_at), place=shown_place))
     left, right = st.columns(2)
     if current.status == "draft" and left.button(t("checkin.publish"), type="primary"):
-        attempt(checkpoints.publish, checkpoint_id=current.id)
+        act(checkpoints.publish, checkpoint_id=current.id)
     if current.status != "closed" and right.button(t("checkin.close")):
-        attempt(checkpoints.close, checkpoint_id=current.id)
+        act(checkpoints.close, checkpoint_id=current.id)
     if current.rotating and current.status == "published":
         st.subheader(t("checkin.kiosk"))
         st.caption(t("checkin.kiosk_help", seconds=SLOT_SECONDS))

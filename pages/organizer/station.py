@@ -1,13 +1,13 @@
 """Recycling station: the attendant scans a resident's personal code, weighs the material and credits it."""
 import streamlit as st
 
-from db.engine import read_session, write_session
+from db.engine import read_session
 from points import checkpoints
-from points.errors import DomainError
 from points.personal_code import MATERIALS, MAX_KG, credit_at_station
 from ui import auth
+from ui.attempt import attempt
 from ui.format import grams, number
-from ui.i18n import error_text, t
+from ui.i18n import t
 from ui.qr import decode_codes, title_of
 
 user = auth.current_user()
@@ -28,13 +28,10 @@ with st.form("station_credit", clear_on_submit=True):
     kg = st.number_input(t("checkin.station.kg"), min_value=0.0, max_value=MAX_KG, step=0.1, format="%.2f")
     submitted = st.form_submit_button(t("checkin.station.credit"), type="primary")
 if submitted:
-    try:
-        with write_session() as session:
-            result = credit_at_station(session, attendant_id=user.id, code=code, material=material, kg=kg,
-                                       station_id=station_id)
-    except DomainError as error:
-        st.error(error_text(error))
-    else:
+    credited = attempt(lambda session: credit_at_station(session, attendant_id=user.id, code=code,
+                                                         material=material, kg=kg, station_id=station_id))
+    if credited.ok:
+        result = credited.value
         st.success(t("checkin.station.credited", points=number(result.points), co2e=grams(result.co2e_g)))
         if result.over_cap_quantity:
             st.warning(t("checkin.station.over_cap", over=number(result.over_cap_quantity, 2)))

@@ -1,12 +1,12 @@
 """Upcoming volunteer events for everyone; signed-in residents sign up and see their events, hours and code."""
 import streamlit as st
 
-from db.engine import read_session, write_session
+from db.engine import read_session
 from points import checkpoints
-from points.errors import DomainError
 from ui import auth
+from ui.attempt import attempt
 from ui.format import moment, number
-from ui.i18n import current_language, error_text, t
+from ui.i18n import current_language, t
 from ui.qr import description_of, title_of
 
 user = auth.current_user()
@@ -30,14 +30,9 @@ for event, place, signed, mine in upcoming:
             continue
         if mine:
             st.success(t("checkin.signed_up"))
-        elif st.button(t("checkin.sign_up"), key=f"signup_{event.id}"):
-            try:
-                with write_session() as session:
-                    checkpoints.sign_up(session, user_id=user.id, checkpoint_id=event.id)
-            except DomainError as error:
-                st.error(error_text(error))
-            else:
-                st.rerun()
+        elif st.button(t("checkin.sign_up"), key=f"signup_{event.id}") and attempt(
+                lambda session: checkpoints.sign_up(session, user_id=user.id, checkpoint_id=event.id)).ok:
+            st.rerun()
 
 if user is not None:
     st.header(t("checkin.my_events"))

@@ -1,11 +1,10 @@
 """My account: profile, language and password."""
 import streamlit as st
 
-from db.engine import write_session
 from points.accounts import change_password
-from points.errors import DomainError
 from ui import auth
-from ui.i18n import error_text, t
+from ui.attempt import attempt
+from ui.i18n import t
 from ui.privacy_panel import privacy_panel
 
 user = auth.current_user()
@@ -21,14 +20,8 @@ with st.form("change_password", clear_on_submit=True):
 if submitted:
     if new != repeat:
         st.error(t("error.password_mismatch"))
-    else:
-        try:
-            with write_session() as session:
-                change_password(session, user_id=user.id, old_password=old, new_password=new)
-        except DomainError as error:
-            st.error(error_text(error))
-        else:
-            st.success(t("account.password_changed"))
+    elif attempt(lambda session: change_password(session, user_id=user.id, old_password=old, new_password=new)).ok:
+        st.success(t("account.password_changed"))
 
 if user.role == "resident":
     privacy_panel(user)

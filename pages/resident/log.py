@@ -4,13 +4,13 @@ from datetime import timedelta
 
 import streamlit as st
 
-from db.engine import read_session, write_session
+from db.engine import read_session
 from points.catalogue import loggable_actions
 from points.claims import MAX_DAYS_BACK, occurred_at_for, submit_claim
 from points.clock import local_day, utcnow
-from points.errors import DomainError
 from ui import auth
-from ui.i18n import error_text, t
+from ui.attempt import attempt
+from ui.i18n import t
 from ui.ledger_text import action_name, limits_text, outcome_messages, preview_text, source_text, unit_label
 from ui.nav import page_link
 
@@ -76,13 +76,9 @@ if action.provisional:
     st.caption(t("ledger.provisional"))
 
 if st.button(t("ledger.submit"), type="primary", key="log_submit"):
-    try:
-        with write_session() as session:
-            result = submit_claim(session, user_id=user.id, action_code=code, quantity=float(quantity),
-                                  occurred_at=occurred_at_for(day), idempotency_key=st.session_state["log_key"],
-                                  note=note, photo=photo.getvalue() if photo else None)
-    except DomainError as error:
-        st.error(error_text(error))
-    else:
-        st.session_state["log_outcome"] = outcome_messages(result, action)
+    result = attempt(lambda session: submit_claim(
+        session, user_id=user.id, action_code=code, quantity=float(quantity), occurred_at=occurred_at_for(day),
+        idempotency_key=st.session_state["log_key"], note=note, photo=photo.getvalue() if photo else None))
+    if result.ok:
+        st.session_state["log_outcome"] = outcome_messages(result.value, action)
         st.rerun()

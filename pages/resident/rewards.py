@@ -3,14 +3,14 @@ import uuid
 
 import streamlit as st
 
-from db.engine import read_session, write_session
-from points.errors import DomainError
+from db.engine import read_session
 from points.ledger import get_balance
 from points.rewards import ACTIVE, cancel, list_rewards, my_redemptions, redeem
 from points.score_facts import score_at
 from ui import auth
+from ui.attempt import attempt
 from ui.format import moment, number
-from ui.i18n import current_language, error_text, t
+from ui.i18n import current_language, t
 from ui.qr import show_code
 from ui.score_view import tier_name
 
@@ -57,14 +57,11 @@ for reward in rewards:
                          after=number(balance - reward.cost)))
             yes, no = st.columns(2)
             if yes.button(t("score.rewards.confirm_yes"), key=f"yes_{reward.code}", type="primary"):
-                try:
-                    with write_session() as session:
-                        redemption = redeem(session, user_id=user.id, reward_id=reward.id, request_id=asking[1])
-                except DomainError as error:
-                    st.error(error_text(error))
-                else:
+                redemption = attempt(lambda session: redeem(session, user_id=user.id, reward_id=reward.id,
+                                                            request_id=asking[1]))
+                if redemption.ok:
                     st.session_state.pop("reward_asking")
-                    st.session_state["reward_done"] = {"name": name_of(reward), "code": redemption.code}
+                    st.session_state["reward_done"] = {"name": name_of(reward), "code": redemption.value.code}
                     st.rerun()
             if no.button(t("score.rewards.confirm_no"), key=f"no_{reward.code}"):
                 st.session_state.pop("reward_asking")
@@ -84,12 +81,7 @@ for redemption, reward in mine:
         show_code(redemption.code, caption=t("score.rewards.code_caption", code=redemption.code), width=160)
         sure = st.checkbox(t("score.rewards.cancel_confirm", cost=number(redemption.cost)),
                            key=f"sure_{redemption.id}")
-        if st.button(t("score.rewards.cancel"), key=f"cancel_{redemption.id}", disabled=not sure):
-            try:
-                with write_session() as session:
-                    cancel(session, user_id=user.id, redemption_id=redemption.id)
-            except DomainError as error:
-                st.error(error_text(error))
-            else:
-                st.session_state["reward_refunded"] = redemption.cost
-                st.rerun()
+        if st.button(t("score.rewards.cancel"), key=f"cancel_{redemption.id}", disabled=not sure) and attempt(
+                lambda session: cancel(session, user_id=user.id, redemption_id=redemption.id)).ok:
+            st.session_state["reward_refunded"] = redemption.cost
+            st.rerun()

@@ -1,15 +1,15 @@
 """My green credit score: the number, why it is what it is, what would raise it, its history, and appeals."""
 import streamlit as st
 
-from db.engine import read_session, write_session
+from db.engine import read_session
 from points.appeals import appealable, file_appeal, my_appeals
 from points.clock import utcnow
-from points.errors import DomainError
 from points.score import actions_to_next_tier, compute, history_dates, load_rules, next_tier
 from points.score_facts import load_facts
 from ui import auth
+from ui.attempt import attempt
 from ui.format import moment
-from ui.i18n import error_text, t
+from ui.i18n import t
 from ui.score_view import (appeal_line, appeal_target_label, components_table, history_chart, tier_name,
                            tiers_table)
 
@@ -58,13 +58,9 @@ else:
         sent = st.form_submit_button(t("score.appeal_submit"))
     if sent:
         kind, target_id = target[0], target[1]
-        try:
-            with write_session() as session:
-                file_appeal(session, user_id=user.id, note=note, claim_id=target_id if kind == "claim" else None,
-                            entry_id=target_id if kind == "entry" else None)
-        except DomainError as error:
-            st.error(error_text(error))
-        else:
+        if attempt(lambda session: file_appeal(session, user_id=user.id, note=note,
+                                               claim_id=target_id if kind == "claim" else None,
+                                               entry_id=target_id if kind == "entry" else None)).ok:
             st.success(t("score.appeal_sent"))
             with read_session() as session:
                 appeals = my_appeals(session, user.id)

@@ -6,6 +6,7 @@ from db.engine import read_session, write_session
 from db.models import ActionType, AuditLog, LedgerEntry, User
 from points.review import decide
 from tests.admin_helpers import balance_points, pending_claim, with_catalogue
+from tests.unit.test_claims import png
 
 
 def button(app, label: str):
@@ -48,6 +49,15 @@ def test_an_admin_approves_a_pending_claim_and_the_resident_is_credited(people, 
     assert not app.exception
     assert "1 claim(s) approved." in texts(app, "success")
     assert balance_points(rita.id) == 2335
+
+
+def test_the_reviewer_sees_the_photo_sent_with_a_pending_claim(people, open_page):
+    admin, _, rita = people
+    pending_claim(rita.id, photo=png())
+    pending_claim(rita.id)
+    app = open_page("pages/admin/review.py", admin)
+    assert not app.exception
+    assert len(app.get("image")) == 1
 
 
 def test_an_auditor_sees_the_queue_but_cannot_decide(people, open_page):

@@ -1,0 +1,33 @@
+"""One domain write from a page, in a transaction of its own.
+
+Why one helper: every form ends the same way. The write commits whole or not at all, and a refusal
+(DomainError) is shown translated where the form is, never as a traceback. Pages then say only what
+success looks like.
+"""
+from dataclasses import dataclass
+from typing import Callable, Generic, TypeVar
+
+import streamlit as st
+from sqlmodel import Session
+
+from db.engine import write_session
+from points.errors import DomainError
+from ui.i18n import error_text
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    ok: bool
+    value: T | None = None
+
+
+def attempt(write: Callable[[Session], T]) -> Outcome[T]:
+    """Run `write(session)` and commit; on a refusal show its message and write nothing."""
+    try:
+        with write_session() as session:
+            return Outcome(True, write(session))
+    except DomainError as error:
+        st.error(error_text(error))
+        return Outcome(False)
