@@ -5,6 +5,7 @@ import getpass
 import sys
 
 from points.errors import DomainError
+from points.roles import RESIDENT, ROLES
 
 
 def cmd_migrate(_args) -> str:
@@ -119,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.set_defaults(run=cmd_seed)
     create = commands.add_parser("create-user", help="create an account; password from a prompt or stdin")
     create.add_argument("name")
-    create.add_argument("--role", default="resident", choices=("resident", "organizer", "admin", "auditor"))
+    create.add_argument("--role", default=RESIDENT, choices=ROLES)
     create.add_argument("--display-name")
     create.set_defaults(run=cmd_create_user)
     commands.add_parser("verify-ledger", help="check every hash chain and balance; exit 1 naming the first bad "

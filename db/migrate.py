@@ -1,4 +1,5 @@
 """Apply and inspect Alembic migrations without an alembic.ini."""
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -32,5 +33,7 @@ def current_revision(engine: Engine | None = None) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
+    """Read from the migration files once: they cannot change under a running process."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()

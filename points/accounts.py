@@ -2,7 +2,7 @@
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from db.models import User
@@ -11,7 +11,7 @@ from points.clock import utcnow
 from points.errors import DomainError
 from points.ledger import open_balance
 from points.passwords import check_new_password, hash_password, spend_verification_time, verify_password
-from points.roles import ADMIN, ROLES, require_role
+from points.roles import ADMIN, ROLES, is_active, require_role
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")
 MAX_FAILED_SIGNINS = 5
@@ -61,7 +61,14 @@ def register(session: Session, **fields) -> User:
     return create_user(session, role="resident", **fields)
 
 
-def _is_locked(user: User, now: datetime) -> bool:
+def active_user(session: Session, user_id: int) -> User | None:
+    """The account behind an id remembered elsewhere (a session, a browser), if it may still be used."""
+    user = session.get(User, user_id)
+    return user if is_active(user) else None
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    """Locked out after failed passwords; a lock whose time has passed no longer counts, though it stays set."""
     return user.locked_until is not None and user.locked_until > now
 
 
@@ -79,7 +86,7 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
     message for all. Returns rather than raises so the caller commits the recorded failure."""
     now = now or utcnow()
     user = find_user(session, username)
-    if user is None or _is_locked(user, now) or user.disabled or user.deleted_at is not None:
+    if not is_active(user) or is_locked(user, now):
         spend_verification_time(password)
         return None
     if not verify_password(user.password_hash, password):
@@ -135,7 +142,3 @@ def set_disabled(session: Session, *, actor_id: int, user_id: int, disabled: boo
     if disabled:
         end_all_sessions(session, user_id=user.id)
     return user
-
-
-def count_users(session: Session) -> int:
-    return session.execute(select(func.count()).select_from(User)).scalar_one()

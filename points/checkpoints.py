@@ -22,6 +22,7 @@ XIAMEN_BOUNDS = {"lat": (24.2, 24.95), "lon": (117.8, 118.5)}
 EDITABLE = ("title_zh", "title_en", "description_zh", "description_en", "place_id", "lat", "lon", "starts_at",
             "ends_at", "capacity", "expected_attendance", "points_per_hour", "rotating")
 MAX_POINTS_PER_HOUR = 1000
+MAX_HEADCOUNT = 100_000  # capacity and expected attendance
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def _check_fields(session: Session, values: dict) -> None:
             or ends.tzinfo is None or ends <= starts:
         raise DomainError("checkpoint_window_invalid")
     for field in ("capacity", "expected_attendance"):
-        if values.get(field) is not None and not 1 <= values[field] <= 100_000:
+        if values.get(field) is not None and not 1 <= values[field] <= MAX_HEADCOUNT:
             raise DomainError("checkpoint_number_invalid")
     if values.get("points_per_hour") is not None and not 0 <= values["points_per_hour"] <= MAX_POINTS_PER_HOUR:
         raise DomainError("checkpoint_number_invalid")
@@ -201,15 +202,6 @@ def sign_up(session: Session, *, user_id: int, checkpoint_id: int, now: datetime
         raise DomainError("checkin_full")
     session.add(EventSignup(checkpoint_id=checkpoint_id, user_id=user_id, created_at=now or utcnow()))
     session.flush()
-    return True
-
-
-def cancel_signup(session: Session, *, user_id: int, checkpoint_id: int) -> bool:
-    signup = session.execute(select(EventSignup).where(EventSignup.checkpoint_id == checkpoint_id,
-                                                       EventSignup.user_id == user_id)).scalar_one_or_none()
-    if signup is None:
-        return False
-    session.delete(signup)
     return True
 
 

@@ -21,3 +21,14 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     """The UTC instants where a local day starts and the next one starts."""
     start = datetime.combine(day, time.min, tzinfo=city_zone())
     return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+def week_start(now: datetime) -> datetime:
+    """Monday 00:00 in the city's zone, as UTC: weekly boards and totals reset when the city's week does."""
+    today = local_day(now)
+    return local_day_bounds(today - timedelta(days=today.weekday()))[0]
+
+
+def month_start(now: datetime) -> datetime:
+    """The 1st 00:00 in the city's zone, as UTC: monthly reward budgets follow the city's calendar."""
+    return local_day_bounds(local_day(now).replace(day=1))[0]

@@ -11,9 +11,9 @@ from sqlmodel import Session
 from db.models import User
 from points.clock import utcnow
 from points.errors import DomainError
-from points.roles import RESIDENT
+from points.roles import ACTIVE_USER, RESIDENT
 from points.score import COMPONENTS, load_rules
-from points.score_facts import score_at
+from points.score_facts import action_types, score_at
 
 FORMATS = (".csv", ".json")
 COLUMNS = ("user_id", "username", "as_of", "score", "tier", "tier_zh", *COMPONENTS, "rules_version")
@@ -22,11 +22,10 @@ COLUMNS = ("user_id", "username", "as_of", "score", "tier", "tier_zh", *COMPONEN
 def feed_rows(session: Session, *, now: datetime | None = None) -> list[dict]:
     """One row per active resident (deleted and disabled accounts are left out)."""
     now = now or utcnow()
-    residents = session.execute(select(User).where(User.role == RESIDENT, User.deleted_at.is_(None),
-                                                   User.disabled.is_(False)).order_by(User.id)).scalars()
-    rows = []
+    residents = session.execute(select(User).where(User.role == RESIDENT, ACTIVE_USER).order_by(User.id)).scalars()
+    actions, rows = action_types(session), []
     for user in residents:
-        score = score_at(session, user.id, now=now)
+        score = score_at(session, user.id, now=now, actions=actions)
         rows.append({"user_id": user.id, "username": user.username, "as_of": now.isoformat(),
                      "score": score.total, "tier": score.tier["code"], "tier_zh": score.tier["name_zh"],
                      **{name: score.components[name].points for name in COMPONENTS},

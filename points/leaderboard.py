@@ -4,15 +4,15 @@ Earned points count (credits minus reversed credits); spending on rewards never 
 leaves the database: no username, display name or district of another resident.
 """
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
 from db.models import LedgerEntry, User
-from points.clock import city_zone, local_day_bounds, utcnow
+from points.clock import utcnow, week_start
 from points.errors import DomainError
-from points.roles import RESIDENT, require_role
+from points.roles import ACTIVE_USER, RESIDENT, require_role
 
 PERIODS = ("week", "all")
 TOP = 10
@@ -36,19 +36,13 @@ class Board:
     size: int
 
 
-def week_start(now: datetime) -> datetime:
-    """Monday 00:00 in the city's zone, as UTC."""
-    today = now.astimezone(city_zone()).date()
-    return local_day_bounds(today - timedelta(days=today.weekday()))[0]
-
-
 def _earned_totals(session: Session, *, period: str, district: str | None, now: datetime) -> list[tuple]:
     earned = or_(LedgerEntry.kind == "earn",
                  and_(LedgerEntry.kind == "reversal", LedgerEntry.redemption_id.is_(None)))
     total = func.sum(LedgerEntry.points)
     query = (select(User.id, User.nickname, total).join(LedgerEntry, LedgerEntry.user_id == User.id)
-             .where(User.role == RESIDENT, User.leaderboard_opt_in.is_(True), User.deleted_at.is_(None),
-                    User.disabled.is_(False), earned, LedgerEntry.created_at <= now)
+             .where(User.role == RESIDENT, User.leaderboard_opt_in.is_(True), ACTIVE_USER, earned,
+                    LedgerEntry.created_at <= now)
              .group_by(User.id, User.nickname).having(total > 0).order_by(total.desc(), User.id))
     if period == "week":
         query = query.where(LedgerEntry.created_at >= week_start(now))

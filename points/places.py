@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from db.models import Checkpoint, Place
@@ -172,16 +172,20 @@ def load_places(session: Session, *, now: datetime | None = None) -> int:
 
 def import_places(session: Session, *, actor_id: int, text: str | bytes,
                   now: datetime | None = None) -> dict[str, int]:
-    """Admin import: validate the whole file, then add or overwrite each place in this one transaction."""
+    """Admin import: validate the whole file, then add or overwrite each place in this one transaction.
+
+    parse_places refuses repeated ids, so what _upsert found before writing tells an added place from an
+    updated one."""
     require_role(session, actor_id, ADMIN)
     places = parse_places(text)
     now = now or utcnow()
-    added = [fields["id"] for fields in places if session.get(Place, fields["id"]) is None]
+    added, updated = [], []
     for fields in places:
-        _upsert(session, fields, now)
+        _, before = _upsert(session, fields, now)
+        (added if before is None else updated).append(fields["id"])
     record(session, actor_id=actor_id, action="places.import", target_type="place",
-           after={"added": added, "updated": [f["id"] for f in places if f["id"] not in added]})
-    return {"added": len(added), "updated": len(places) - len(added)}
+           after={"added": added, "updated": updated})
+    return {"added": len(added), "updated": len(updated)}
 
 
 def _closure_out(place: Place) -> dict:
@@ -210,12 +214,6 @@ def get_place(session: Session, place_id: str) -> Place:
     if place is None:
         raise DomainError("place_unknown")
     return place
-
-
-def data_version(session: Session) -> tuple[int, str]:
-    """Changes whenever a place is added or edited: the key the built map is cached under."""
-    count, latest = session.execute(select(func.count(Place.id), func.max(Place.updated_at))).one()
-    return count, str(latest)
 
 
 def save_place(session: Session, *, actor_id: int, place_id: str, kind: str, name_zh: str, name_en: str,

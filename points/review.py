@@ -13,6 +13,7 @@ from sqlmodel import Session
 from db.engine import write_session
 from db.models import AnomalyFlag, CheckIn, Checkpoint, Claim, User
 from points import audit, claims
+from points.anomalies import raise_flags
 from points.clock import utcnow
 from points.errors import DomainError
 from points.roles import ADMIN, STAFF_READERS, require_role
@@ -22,6 +23,12 @@ REASON_TEMPLATES = ("evidence_ok", "evidence_missing", "photo_unclear", "implaus
                     "outside_rules")
 FLAG_OUTCOMES = ("resolved", "dismissed")
 SOURCES = ("self", "checkin")
+
+
+def refresh_flags(session: Session, *, actor_id: int, now: datetime | None = None) -> int:
+    """Admins look for new anomalies when they open the queue; auditors read what is there."""
+    require_role(session, actor_id, ADMIN)
+    return raise_flags(session, now=now)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from db.engine import locked
 from db.models import LedgerEntry, Redemption, Reward
-from points.clock import city_zone, local_day_bounds, utcnow
+from points.clock import month_start, utcnow
 from points.errors import DomainError
 from points.ledger import lock_balance, post
 from points.roles import RESIDENT, require_role
@@ -53,14 +53,10 @@ def _lock_reward(session: Session, reward_id: int) -> Reward:
     return reward
 
 
-def _month_start(now: datetime) -> datetime:
-    return local_day_bounds(now.astimezone(city_zone()).date().replace(day=1))[0]
-
-
 def _spent_this_month(session: Session, reward_id: int, now: datetime) -> int:
     return session.execute(select(func.coalesce(func.sum(Redemption.cost), 0)).where(
         Redemption.reward_id == reward_id, Redemption.status == ACTIVE,
-        Redemption.created_at >= _month_start(now))).scalar_one()
+        Redemption.created_at >= month_start(now))).scalar_one()
 
 
 def _check_available(session: Session, reward: Reward, user_id: int, now: datetime) -> None:

@@ -11,7 +11,11 @@ from points.score import Fact, Penalty, Score, compute
 VOLUNTEER = "volunteer"
 
 
-def _action_types(session: Session) -> tuple[dict[int, ActionType], dict[str, ActionType]]:
+ActionTypes = tuple[dict[int, ActionType], dict[str, ActionType]]
+
+
+def action_types(session: Session) -> ActionTypes:
+    """Every catalogue version by id, and the latest by code; whoever scores many residents reads it once."""
     rows = list(session.execute(select(ActionType).order_by(ActionType.version)).scalars())
     return {row.id: row for row in rows}, {row.code: row for row in rows}
 
@@ -30,12 +34,15 @@ def _verified(entry: LedgerEntry, claim: Claim | None, action: ActionType | None
                                   or claim.status_reason == "verified")
 
 
-def load_facts(session: Session, user_id: int, until: datetime) -> tuple[list[Fact], list[Penalty]]:
-    """Credits (with their reversal time) and penalties (with the time an upheld appeal cleared them)."""
+def load_facts(session: Session, user_id: int, until: datetime, *,
+               actions: ActionTypes | None = None) -> tuple[list[Fact], list[Penalty]]:
+    """Credits (with their reversal time) and penalties (with the time an upheld appeal cleared them).
+
+    `actions` is action_types(session) when the caller already holds it; it is read here otherwise."""
     rows = session.execute(
         select(LedgerEntry, Claim).outerjoin(Claim, Claim.id == LedgerEntry.claim_id)
         .where(LedgerEntry.user_id == user_id, LedgerEntry.created_at <= until).order_by(LedgerEntry.id)).all()
-    by_id, by_code = _action_types(session)
+    by_id, by_code = actions if actions is not None else action_types(session)
     earns = {entry.id: (entry, claim) for entry, claim in rows if entry.kind == "earn"}
     reversals = {entry.original_entry_id: entry for entry, _ in rows
                  if entry.kind == "reversal" and entry.original_entry_id in earns}
@@ -78,8 +85,9 @@ def _cleared(penalty: Penalty, upheld: list[Appeal]) -> Penalty:
     return penalty
 
 
-def score_at(session: Session, user_id: int, *, now: datetime | None = None) -> Score:
+def score_at(session: Session, user_id: int, *, now: datetime | None = None,
+             actions: ActionTypes | None = None) -> Score:
     now = now or utcnow()
-    facts, penalties = load_facts(session, user_id, now)
+    facts, penalties = load_facts(session, user_id, now, actions=actions)
     return compute(facts, penalties, now)
 

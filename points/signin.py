@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from db.config import get_settings
 from db.models import SignInSession, User
+from points.accounts import active_user
 from points.clock import utcnow
 
 IDLE_TIMEOUT = timedelta(hours=12)
@@ -84,8 +85,8 @@ def user_for_session(session: Session, *, session_id: str | None, now: datetime 
     row = session.get(SignInSession, session_id)
     if not _active(row, now):
         return None
-    user = session.get(User, row.user_id)
-    if user is None or user.disabled or user.deleted_at is not None:
+    user = active_user(session, row.user_id)
+    if user is None:
         return None
     if touch and now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now

@@ -3,14 +3,15 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import IO, Iterable
+from typing import IO, Iterable, Iterator
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.models import ActionType, Claim, LedgerEntry
-from points.clock import local_day, local_day_bounds, utcnow
+from points.clock import local_day, local_day_bounds, utcnow, week_start
 from points.ledger import get_balance
+from points.verify import STREAM_BATCH
 
 PAGE_SIZE = 20
 CSV_COLUMNS = ("user_id", "seq", "created_at", "kind", "action_code", "quantity", "unit", "factor_g",
@@ -42,10 +43,11 @@ class Summary:
     daily: list[tuple[str, int, int]]  # (local day, points, CO2e grams), oldest first
 
 
-def _rows(session: Session, query) -> list[StatementRow]:
+def _rows(session: Session, query) -> Iterator[StatementRow]:
+    """Rows as the database hands them over, so a streamed query is never held whole in memory."""
     joined = (query.outerjoin(ActionType, LedgerEntry.action_type_id == ActionType.id)
               .outerjoin(Claim, LedgerEntry.claim_id == Claim.id))
-    return [StatementRow(entry, action, status) for entry, action, status in session.execute(joined).all()]
+    return (StatementRow(entry, action, status) for entry, action, status in session.execute(joined))
 
 
 def _select_rows():
@@ -60,12 +62,7 @@ def statement_page(session: Session, *, user_id: int, page: int = 1, page_size: 
     page = min(max(1, page), pages)
     query = (_select_rows().where(LedgerEntry.user_id == user_id).order_by(LedgerEntry.seq.desc())
              .offset((page - 1) * page_size).limit(page_size))
-    return StatementPage(rows=_rows(session, query), page=page, pages=pages, total=total)
-
-
-def entry_by_seq(session: Session, *, user_id: int, seq: int) -> StatementRow | None:
-    rows = _rows(session, _select_rows().where(LedgerEntry.user_id == user_id, LedgerEntry.seq == seq))
-    return rows[0] if rows else None
+    return StatementPage(rows=list(_rows(session, query)), page=page, pages=pages, total=total)
 
 
 def seq_of_entry(session: Session, entry_id: int) -> int | None:
@@ -101,8 +98,10 @@ def statement_csv(session: Session, *, user_id: int) -> str:
 
 
 def export_ledger(session: Session, out: IO[str]) -> int:
-    """Every entry of every user, in (user, seq) order; returns the number of entries written."""
-    return write_csv(_rows(session, _select_rows().order_by(LedgerEntry.user_id, LedgerEntry.seq)), out)
+    """Every entry of every user, in (user, seq) order, fetched in batches because the whole ledger may not fit
+    in memory; returns the number of entries written."""
+    query = _select_rows().order_by(LedgerEntry.user_id, LedgerEntry.seq).execution_options(yield_per=STREAM_BATCH)
+    return write_csv(_rows(session, query), out)
 
 
 def summary(session: Session, *, user_id: int, days: int = 30, now: datetime | None = None) -> Summary:
@@ -120,11 +119,9 @@ def summary(session: Session, *, user_id: int, days: int = 30, now: datetime | N
         if bucket is not None:
             bucket[0] += points
             bucket[1] += co2e_g
-    monday = today - timedelta(days=today.weekday())
-    week_start, _ = local_day_bounds(monday)
     week_points, week_co2e = session.execute(
         select(func.coalesce(func.sum(LedgerEntry.points), 0), func.coalesce(func.sum(LedgerEntry.co2e_g), 0))
-        .where(LedgerEntry.user_id == user_id, LedgerEntry.created_at >= week_start,
+        .where(LedgerEntry.user_id == user_id, LedgerEntry.created_at >= week_start(now),
                LedgerEntry.kind.in_(("earn", "reversal")))).one()
     balance = get_balance(session, user_id)
     return Summary(points=balance.points if balance else 0, co2e_g=balance.co2e_g if balance else 0,

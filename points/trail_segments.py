@@ -8,10 +8,11 @@ stands for that node, and the check-ins of one local day cover every segment bet
 easternmost node scanned that day (scan at both ends of what you walked).
 """
 import json
-import math
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from points.geo import haversine_m
 
 TRAIL_FILE = Path(__file__).resolve().parent.parent / "assets" / "trail_yunhai.json"
 TRAIL_WALK_CODE = "trail_walk"
@@ -48,13 +49,11 @@ def segments_in_note(note: str | None) -> set[int]:
 
 
 def node_near(lat: float | None, lon: float | None) -> int | None:
-    """The trail node (its order) within NODE_RADIUS_M of a point, if any (equirectangular distance)."""
+    """The trail node (its order) within NODE_RADIUS_M of a point, if any, measured as the map measures."""
     if lat is None or lon is None:
         return None
     for node in trail_nodes():
-        dx = math.radians(lon - node["lon"]) * math.cos(math.radians(lat)) * 6_371_000
-        dy = math.radians(lat - node["lat"]) * 6_371_000
-        if math.hypot(dx, dy) <= NODE_RADIUS_M:
+        if haversine_m(lat, lon, node["lat"], node["lon"]) <= NODE_RADIUS_M:
             return node["order"]
     return None
 

@@ -12,15 +12,16 @@ SEARCH_LIMIT = 50
 
 def search_users(session: Session, *, actor_id: int, text: str = "", role: str = "",
                  limit: int = SEARCH_LIMIT) -> list[User]:
-    """Users whose username or display name contains `text`, optionally of one role, by username."""
+    """Users whose username or display name contains `text`, optionally of one role, by username.
+
+    `text` is literal (% and _ match themselves). Usernames are stored lower-case, so the lowered needle is
+    matched as is; display names keep their case and are matched case-insensitively."""
     require_role(session, actor_id, *STAFF_READERS)
     query = select(User)
     needle = text.strip().lower()
     if needle:
-        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        query = query.where(or_(User.username.like(pattern, escape="\\"),
-                                User.display_name.ilike(pattern, escape="\\")))
+        query = query.where(or_(User.username.contains(needle, autoescape=True),
+                                User.display_name.icontains(needle, autoescape=True)))
     if role:
         query = query.where(User.role == role)
     return list(session.execute(query.order_by(User.username).limit(limit)).scalars())

@@ -7,11 +7,12 @@ import streamlit as st
 from db.engine import read_session, write_session
 from db.models import User
 from points import signin
-from points.accounts import authenticate
+from points.accounts import active_user, authenticate
 from points.errors import DomainError
 from points.signin import COOKIE_NAME
 
-TOUCH_EVERY_SECONDS = 60
+# Touching any sooner than the server moves last_seen_at would be a write that changes nothing.
+TOUCH_EVERY_SECONDS = signin.TOUCH_EVERY.total_seconds()
 
 
 def _cookie_session_id() -> str | None:
@@ -49,8 +50,8 @@ def current_user() -> User | None:
     if user_id is None:
         return None
     with read_session() as session:
-        user = session.get(User, user_id)
-    if user is None or user.disabled or user.deleted_at is not None:
+        user = active_user(session, user_id)
+    if user is None:
         _forget()
         return None
     return user

@@ -3,11 +3,12 @@ from datetime import datetime, time, timedelta
 
 import streamlit as st
 
+from db.config import get_settings
 from db.models import Checkpoint
-from points.checkpoints import KINDS
+from points.checkpoints import KINDS, MAX_HEADCOUNT, MAX_POINTS_PER_HOUR
 from points.clock import city_zone, local_day, utcnow
 from ui.map import configured_tiles, show_map
-from ui.i18n import current_language, t
+from ui.i18n import current_language, localized, t
 
 
 def _local(value: datetime | None, default: datetime) -> datetime:
@@ -24,7 +25,7 @@ def _moment_input(label: str, value: datetime, key: str) -> datetime:
 
 def _optional_count(label: str, value: int | None, key: str) -> int | None:
     """0 in the form means no limit."""
-    number = st.number_input(t(f"checkin.form.{label}"), min_value=0, max_value=100_000, value=value or 0,
+    number = st.number_input(t(f"checkin.form.{label}"), min_value=0, max_value=MAX_HEADCOUNT, value=value or 0,
                              step=1, key=f"{key}_{label}", help=t("checkin.form.zero_means_none"))
     return int(number) or None
 
@@ -34,7 +35,7 @@ def point_from_map(places: list, key: str, current: Checkpoint | None) -> None:
     st.session_state.setdefault(f"{key}_lat", current.lat if current and current.lat else 0.0)
     st.session_state.setdefault(f"{key}_lon", current.lon if current and current.lon else 0.0)
     st.caption(t("checkin.form.map_help"))
-    click = show_map(places, version=("organize",), language=current_language(), tiles=configured_tiles())
+    click = show_map(places, language=current_language(), tiles=configured_tiles())
     if click and click != st.session_state.get(f"{key}_clicked"):
         st.session_state[f"{key}_clicked"] = click
         st.session_state[f"{key}_lat"], st.session_state[f"{key}_lon"] = round(click[0], 5), round(click[1], 5)
@@ -45,8 +46,7 @@ def checkpoint_form(places: list, current: Checkpoint | None = None) -> dict | N
     key = f"cp{current.id if current else 'new'}"
     point_from_map(places, key, current)
     tomorrow = datetime.combine(local_day(utcnow()) + timedelta(days=1), time(9), tzinfo=city_zone())
-    names = {"": t("checkin.form.no_place")} | {place.id: place.name_zh if current_language() == "zh"
-                                                else place.name_en for place in places}
+    names = {"": t("checkin.form.no_place")} | {place.id: localized(place) for place in places}
     with st.form(key):
         values = {}
         if current is None:
@@ -75,8 +75,9 @@ def checkpoint_form(places: list, current: Checkpoint | None = None) -> dict | N
         values["capacity"] = _optional_count("capacity", current and current.capacity, key)
         values["expected_attendance"] = _optional_count("expected", current and current.expected_attendance, key)
         values["points_per_hour"] = int(st.number_input(
-            t("checkin.form.points_per_hour"), min_value=0, max_value=1000, step=10, key=f"{key}_pph",
-            value=current.points_per_hour if current and current.points_per_hour is not None else 100))
+            t("checkin.form.points_per_hour"), min_value=0, max_value=MAX_POINTS_PER_HOUR, step=10, key=f"{key}_pph",
+            value=(current.points_per_hour if current and current.points_per_hour is not None
+                   else get_settings().volunteer_points_per_hour)))
         values["rotating"] = st.checkbox(t("checkin.form.rotating"), value=bool(current and current.rotating))
         submitted = st.form_submit_button(t("checkin.form.save"), type="primary")
     return values if submitted else None

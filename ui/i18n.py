@@ -41,3 +41,9 @@ def error_text(error: DomainError) -> str:
 
 def babel_locale() -> str:
     return BABEL_LOCALES[current_language()]
+
+
+def localized(obj, field: str = "name", language: str | None = None) -> str:
+    """A record's `<field>_zh` or `<field>_en`. Pass `language` when the text is used later, e.g. by a
+    format_func that AppTest calls outside the run, where the session's language can't be read."""
+    return getattr(obj, f"{field}_{language or current_language()}")

@@ -3,11 +3,11 @@ from db.models import ActionType
 from points.carbon import credit_for, credited_factor_g
 from points.claims import ClaimResult
 from ui.format import grams, number
-from ui.i18n import current_language, t
+from ui.i18n import localized, t
 
 
 def action_name(action: ActionType) -> str:
-    return action.name_zh if current_language() == "zh" else action.name_en
+    return localized(action)
 
 
 def unit_label(unit: str) -> str:

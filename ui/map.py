@@ -4,7 +4,9 @@ Popups and tooltips end up inside JavaScript template literals (`...`) parsed as
 are escaped for HTML *and* for the template literal ($, backslash, backtick): names are data, never markup.
 """
 import copy
+import hashlib
 import html
+import json
 from datetime import datetime
 
 import folium
@@ -183,17 +185,24 @@ def configured_tiles() -> str:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _cached_map(key: tuple, language: str, tiles: str, _places: list[Place], _now: datetime) -> folium.Map:
-    """Built and rendered once per data version, filter, closure state, language and tile provider."""
+    """Built and rendered once per shown content, closure state, language and tile provider."""
     fmap = build_map(_places, language=language, tiles=tiles, now=_now)
     fmap.get_root().render()
     return fmap
 
 
-def show_map(places: list[Place], *, version: tuple, language: str, tiles: str,
+def content_key(places: list[Place]) -> str:
+    """A digest of the places' content (not when they were saved, which the map doesn't draw), so any edit
+    (a renamed place, a moved event pin) draws a new map; a version kept by the caller could miss one."""
+    content = json.dumps([place.model_dump(mode="json", exclude={"updated_at"}) for place in places], sort_keys=True)
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def show_map(places: list[Place], *, language: str, tiles: str,
              now: datetime | None = None) -> tuple[float, float] | None:
     """Draw the (cached) map; return the last clicked point in WGS-84, if any."""
     now = now or utcnow()
-    key = (version, tuple(p.id for p in places), tuple(p.id for p in places if is_closed(p, now=now)))
+    key = (content_key(places), tuple(p.id for p in places if is_closed(p, now=now)))
     # st_folium renames the elements of the map it is given: hand it a copy, keep the cached one intact
     fmap = copy.deepcopy(_cached_map(key, language, tiles, places, now))
     state = st_folium(fmap, key="city_map", height=540, use_container_width=True, render=False,

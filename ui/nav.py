@@ -1,12 +1,12 @@
 """Which pages each role sees. Every page has a stable url_path (DESIGN contracts)."""
 from dataclasses import dataclass
 
-from points.roles import ADMIN, AUDITOR, ORGANIZER, RESIDENT
+from points.roles import ADMIN, ORGANIZER, RESIDENT, ROLES, STAFF_READERS
 
 SIGNED_OUT = "signed_out"
-SIGNED_IN = (RESIDENT, ORGANIZER, ADMIN, AUDITOR)
+SIGNED_IN = ROLES
 EVERYONE = (SIGNED_OUT, *SIGNED_IN)
-STAFF = (ADMIN, AUDITOR)
+STAFF = STAFF_READERS
 
 
 @dataclass(frozen=True)

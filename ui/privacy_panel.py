@@ -1,11 +1,13 @@
 """The account page's privacy section: leaderboard choice, download my data, delete my account."""
+from functools import partial
+
 import streamlit as st
 
-from db.engine import read_session
 from points.leaderboard import set_leaderboard
 from points.privacy import delete_my_account, export_my_data
 from ui import auth
 from ui.attempt import attempt
+from ui.downloads import download_on_click
 from ui.i18n import t
 
 
@@ -21,11 +23,9 @@ def _leaderboard_form(user) -> None:
 
 
 def _download(user) -> None:
-    with read_session() as session:
-        data = export_my_data(session, user_id=user.id)
-    st.download_button(t("score.privacy.download"), data=data, file_name=f"green-egret-{user.username}.zip",
-                       mime="application/zip", help=t("score.privacy.download_help"), key="download_my_data",
-                       on_click="ignore")
+    download_on_click(t("score.privacy.download"), partial(export_my_data, user_id=user.id),
+                      file_name=f"green-egret-{user.username}.zip", mime="application/zip",
+                      help=t("score.privacy.download_help"), key="download_my_data", on_click="ignore")
 
 
 def _delete(user) -> None:

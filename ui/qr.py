@@ -8,7 +8,7 @@ from PIL import Image, UnidentifiedImageError
 from db.models import Checkpoint
 from points.posters import qr_png
 from points.personal_code import LIFETIME, issue_code
-from ui.i18n import current_language, t
+from ui.i18n import localized, t
 
 
 def show_code(text: str, *, caption: str | None = None, width: int = 320) -> None:
@@ -34,8 +34,8 @@ def decode_codes(photo: bytes) -> list[str]:
 
 
 def title_of(checkpoint: Checkpoint) -> str:
-    return checkpoint.title_zh if current_language() == "zh" else checkpoint.title_en
+    return localized(checkpoint, "title")
 
 
 def description_of(checkpoint: Checkpoint) -> str:
-    return checkpoint.description_zh if current_language() == "zh" else checkpoint.description_en
+    return localized(checkpoint, "description")

@@ -60,8 +60,13 @@ def appeal_target_label(kind: str, target_id: int, action: str, when) -> str:
     return t(f"score.appeal_{kind}", id=target_id, action=action, when=moment(when))
 
 
+def appeal_target(appeal) -> str:
+    """What an appeal is against: a claim if it names one, else a ledger entry (a reversed credit)."""
+    return (t("score.appeal_on_claim", id=appeal.claim_id) if appeal.claim_id
+            else t("score.appeal_on_entry", id=appeal.entry_id))
+
+
 def appeal_line(appeal) -> str:
-    target = (t("score.appeal_on_claim", id=appeal.claim_id) if appeal.claim_id
-              else t("score.appeal_on_entry", id=appeal.entry_id))
-    return t("score.appeal_line", id=appeal.id, target=target, status=t(f"score.appeal_status.{appeal.status}"))
+    return t("score.appeal_line", id=appeal.id, target=appeal_target(appeal),
+             status=t(f"score.appeal_status.{appeal.status}"))
 

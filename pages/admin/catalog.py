@@ -5,26 +5,26 @@ from db.engine import read_session
 from points.catalog_admin import action_versions, edit_factor, list_actions, list_rewards, update_reward
 from ui.admin_view import staff_user
 from ui.attempt import attempt
-from ui.i18n import current_language, t
+from ui.i18n import current_language, localized, t
 
 user, can_change = staff_user()
 st.title(t("nav.catalog"))
 if message := st.session_state.pop("catalog_message", None):
     st.success(message)
-zh = current_language() == "zh"
+language = current_language()  # read now: the format_funcs below may run outside this run
 with read_session() as session:
     actions = list_actions(session, actor_id=user.id)
     rewards = list_rewards(session, actor_id=user.id)
 
 st.subheader(t("admin.catalog.actions"))
-st.dataframe([{t("admin.catalog.code"): action.code, t("admin.catalog.name"): action.name_zh if zh else action.name_en,
+st.dataframe([{t("admin.catalog.code"): action.code, t("admin.catalog.name"): localized(action),
                t("admin.catalog.unit"): action.unit, t("admin.catalog.factor"): action.factor_g,
                t("admin.catalog.cap"): action.daily_cap, t("admin.catalog.version"): action.version,
                t("admin.catalog.source"): action.source} for action in actions], hide_index=True, key="actions_table")
 if actions:
     by_code = {action.code: action for action in actions}
     code = st.selectbox(t("admin.catalog.pick_action"), list(by_code), key="catalog_action",
-                        format_func=lambda c: f"{c} · {by_code[c].name_zh if zh else by_code[c].name_en}")
+                        format_func=lambda c: f"{c} · {localized(by_code[c], language=language)}")
     with read_session() as session:
         history = action_versions(session, actor_id=user.id, code=code)
     with st.expander(t("admin.catalog.history")):
@@ -47,13 +47,13 @@ if actions:
                     st.rerun()
 
 st.subheader(t("admin.catalog.rewards"))
-st.dataframe([{t("admin.catalog.code"): reward.code, t("admin.catalog.name"): reward.name_zh if zh else reward.name_en,
+st.dataframe([{t("admin.catalog.code"): reward.code, t("admin.catalog.name"): localized(reward),
                t("admin.catalog.cost"): reward.cost, t("admin.catalog.stock"): reward.stock,
                t("admin.catalog.active"): reward.active} for reward in rewards], hide_index=True, key="rewards_table")
 if can_change and rewards:
     by_id = {reward.id: reward for reward in rewards}
     reward_id = st.selectbox(t("admin.catalog.pick_reward"), list(by_id), key="catalog_reward",
-                             format_func=lambda i: f"{by_id[i].code} · {by_id[i].name_zh if zh else by_id[i].name_en}")
+                             format_func=lambda i: f"{by_id[i].code} · {localized(by_id[i], language=language)}")
     reward = by_id[reward_id]
     with st.form("edit_reward"):
         cost = st.number_input(t("admin.catalog.cost"), min_value=1, step=1, value=reward.cost, key="reward_cost")

@@ -1,4 +1,6 @@
 """City dashboard: CO2e avoided and points, from daily rollups refreshed just before reading."""
+from functools import partial
+
 import streamlit as st
 
 from db.engine import read_session
@@ -7,16 +9,15 @@ from points.dashboard import city_dashboard, open_data_csv
 from points.rollups import refresh_rollups
 from ui import format as fmt
 from ui.admin_view import bars_with_numbers, staff_user
-from ui.i18n import current_language, t
+from ui.downloads import download_on_click
+from ui.i18n import current_language, localized, t
 
 user, _ = staff_user()
 st.title(t("nav.dashboard"))
 refresh_rollups()
 with read_session() as session:
     data = city_dashboard(session, actor_id=user.id)
-    names = {action.code: action.name_zh if current_language() == "zh" else action.name_en
-             for action in list_current(session)}
-    open_data = open_data_csv(session, actor_id=user.id)
+    names = {action.code: localized(action) for action in list_current(session)}
 
 totals = data.points
 figures = {"issued": fmt.number(totals.issued), "redeemed": fmt.number(totals.redeemed),
@@ -42,5 +43,6 @@ bars_with_numbers([(title_zh if current_language() == "zh" else title_en, visits
                    for _, title_zh, title_en, visits in data.busiest_checkpoints],
                   label=t("admin.dash.checkpoint"), value=t("admin.dash.visits"), key="busiest")
 
-st.download_button(t("admin.dash.open_data"), open_data, file_name="green-egret-open-data.csv", mime="text/csv",
-                   help=t("admin.dash.open_data_help"), key="open_data")
+download_on_click(t("admin.dash.open_data"), partial(open_data_csv, actor_id=user.id),
+                  file_name="green-egret-open-data.csv", mime="text/csv", help=t("admin.dash.open_data_help"),
+                  key="open_data")

@@ -7,6 +7,7 @@ from points.places import DISTRICTS, FACILITIES, KINDS, export_places, import_pl
     set_closure
 from ui import auth
 from ui.attempt import attempt
+from ui.downloads import download_on_click
 from ui.i18n import current_language, t
 from ui.map import CENTRE, place_name, words
 
@@ -16,7 +17,6 @@ say = words(language)
 st.title(t("map.admin.title"))
 with read_session() as session:
     places = {p.id: p for p in list_places(session)}
-    exported = export_places(session)
 
 
 def write_and_say(write, success: str) -> None:
@@ -73,4 +73,4 @@ upload = st.file_uploader(t("map.admin.import"), type=["geojson", "json"], help=
                           label_visibility="collapsed")
 if upload is not None and st.button(t("map.admin.import_button"), key="place_import"):
     write_and_say(lambda s: import_places(s, actor_id=user.id, text=upload.getvalue()), "map.admin.imported")
-st.download_button(t("map.admin.export"), data=exported, file_name="places.geojson", mime="application/geo+json")
+download_on_click(t("map.admin.export"), export_places, file_name="places.geojson", mime="application/geo+json")

@@ -2,21 +2,23 @@
 import streamlit as st
 
 from db.engine import read_session, write_session
-from points.anomalies import raise_flags
 from points.catalogue import list_current
-from points.review import FLAG_OUTCOMES, SOURCES, close_flag, decide_many, open_flags, pending_claims
+from points.review import FLAG_OUTCOMES, SOURCES, close_flag, decide_many, open_flags, pending_claims, refresh_flags
 from ui import format as fmt
 from ui.admin_view import every, known_label, labels, reason_input, staff_user
 from ui.attempt import attempt
 from ui.i18n import current_language, error_text, t
+from ui.throttle import due
+
+FLAG_SCAN_EVERY_SECONDS = 60
 
 user, can_change = staff_user()
 st.title(t("nav.review"))
 for kind, message in st.session_state.pop("review_messages", []):
     getattr(st, kind)(message)
-if can_change:
+if can_change and due("flag_scan", FLAG_SCAN_EVERY_SECONDS):  # not on every click: it holds the write lock
     with write_session() as session:
-        raise_flags(session)
+        refresh_flags(session, actor_id=user.id)
 
 with read_session() as session:
     actions = {action.code: action.name_zh if current_language() == "zh" else action.name_en

@@ -2,6 +2,8 @@
 import streamlit as st
 
 from db.engine import read_session
+from points.accounts import is_locked
+from points.clock import utcnow
 from points.roles import ROLES
 from points.users_admin import change_role, search_users, set_disabled, unlock
 from ui import format as fmt
@@ -22,9 +24,10 @@ with read_session() as session:
 
 
 def state(person) -> str:
+    """Locked only while the lock-out lasts: a lapsed locked_until stays set until a good sign-in or an unlock."""
     if person.disabled:
         return t("admin.users.disabled")
-    if person.locked_until is not None:
+    if is_locked(person, utcnow()):
         return t("admin.users.locked_until", when=fmt.moment(person.locked_until))
     return t("admin.users.active")
 

@@ -1,5 +1,6 @@
 """Organise: create and edit checkpoints, publish, print codes, run a kiosk, watch attendance, export, close."""
 from datetime import timedelta
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -8,11 +9,12 @@ from db.engine import read_session
 from points import checkpoints
 from points.errors import DomainError
 from points.places import list_places
-from points.posters import poster_pdf, poster_png
+from points.posters import find_cjk_font, poster_pdf, poster_png
 from points.qr_tokens import SLOT_SECONDS, checkin_link, kiosk_token
 from ui import auth
 from ui.attempt import attempt
 from ui.checkpoint_form import checkpoint_form
+from ui.downloads import download_on_click
 from ui.format import moment
 from ui.i18n import current_language, error_text, t
 from ui.qr import show_code, title_of
@@ -40,6 +42,11 @@ def live_attendance(checkpoint_id: int) -> None:
                                 t("checkin.col.out"): moment(row.checked_out_at) if row.checked_out_at else "",
                                 t("checkin.col.hours"): row.hours, t("checkin.col.status"): row.status,
                                 t("checkin.col.flag"): row.flag or ""} for row in rows]), hide_index=True)
+
+
+def attendance_file(session, *, checkpoint_id: int) -> bytes:
+    """With a byte-order mark, so spreadsheet programs read the Chinese names as UTF-8."""
+    return checkpoints.attendance_csv(session, actor_id=user.id, checkpoint_id=checkpoint_id).encode("utf-8-sig")
 
 
 user = auth.current_user()
@@ -77,15 +84,15 @@ if current is not None:
         kiosk(current.id)
     elif not current.rotating:
         try:
-            png, pdf = poster_png(current, place), poster_pdf(current, place)
+            find_cjk_font()  # the posters are drawn on click; a missing font is said now, not as a failed download
         except DomainError as error:
             st.warning(error_text(error))
         else:
-            st.download_button(t("checkin.poster_png"), png, f"checkpoint-{current.id}.png", "image/png")
-            st.download_button(t("checkin.poster_pdf"), pdf, f"checkpoint-{current.id}.pdf", "application/pdf")
+            st.download_button(t("checkin.poster_png"), partial(poster_png, current, place),
+                               f"checkpoint-{current.id}.png", "image/png")
+            st.download_button(t("checkin.poster_pdf"), partial(poster_pdf, current, place),
+                               f"checkpoint-{current.id}.pdf", "application/pdf")
     st.subheader(t("checkin.attendance"))
     live_attendance(current.id)
-    with read_session() as session:
-        csv_text = checkpoints.attendance_csv(session, actor_id=user.id, checkpoint_id=current.id)
-    st.download_button(t("checkin.export_csv"), csv_text.encode("utf-8-sig"), f"attendance-{current.id}.csv",
-                       "text/csv")
+    download_on_click(t("checkin.export_csv"), partial(attendance_file, checkpoint_id=current.id),
+                      file_name=f"attendance-{current.id}.csv", mime="text/csv")

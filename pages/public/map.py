@@ -5,7 +5,7 @@ import streamlit as st
 from db.engine import read_session
 from points.checkpoints import checkpoint_pins
 from points.geo import sort_by_distance
-from points.places import DISTRICTS, KINDS, data_version, is_closed, list_places, matches, position
+from points.places import DISTRICTS, KINDS, is_closed, list_places, matches, position
 from ui.i18n import current_language, t
 from ui.map import TILES, configured_tiles, place_name, show_map, words
 
@@ -15,7 +15,7 @@ st.title(t("map.title"))
 st.caption(t("map.intro"))
 with read_session() as session:
     pins = checkpoint_pins(session)  # recycling stations and upcoming events, from the check-in side
-    places, version = list_places(session) + pins, (data_version(session), tuple(pin.id for pin in pins))
+    places = list_places(session) + pins
 
 district_col, kind_col, search_col, origin_col = st.columns(4)
 district = district_col.selectbox(t("map.filter_district"), [None, *DISTRICTS], key="map_district",
@@ -32,7 +32,7 @@ origin_id = origin_col.selectbox(t("map.origin"), [None, *landmarks], key="map_o
 shown = [p for p in places if matches(p, district=district, kinds=kinds, text=query)]
 map_col, list_col = st.columns([3, 2])
 with map_col:
-    clicked = show_map(shown, version=version, language=language, tiles=tiles)
+    clicked = show_map(shown, language=language, tiles=tiles)
     st.caption(t("map.tiles_note", provider=TILES[tiles][1].replace("&copy; ", "")))
 origin = position(landmarks[origin_id]) if origin_id else clicked
 

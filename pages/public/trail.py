@@ -6,9 +6,9 @@ from points.errors import DomainError
 from points.places import get_place, is_closed, trail_length_m, trail_segments, trailheads
 from ui import auth
 from ui.format import moment
-from ui.i18n import current_language, t
+from ui.i18n import current_language, localized, t
 from ui.map import place_name
-from ui.nav import PAGES, SIGNED_OUT, page_link
+from ui.nav import SIGNED_OUT, page_link
 
 language = current_language()
 user = auth.current_user()
@@ -62,9 +62,7 @@ end = end_col.selectbox(t("map.trail.walk_to"), range(len(nodes)), index=len(nod
                         format_func=lambda i: node_label(nodes[i]))
 walk_km = round(sum(s["length_m"] for s in segments[min(start, end):max(start, end)]) / 1000, 2)
 st.write(t("map.trail.walk_distance", km=f"{walk_km:.2f}"))
-if not any(spec.key == "log" for spec in PAGES):
-    st.caption(t("map.trail.log_missing"))
-elif user is None:
+if user is None:
     st.caption(t("map.trail.sign_in_to_log"))
 else:
     page_link("log", role, label=t("map.trail.log_walk", km=f"{walk_km:.2f}"),
@@ -75,7 +73,7 @@ st.subheader(t("map.trail.trailheads"))
 if heads:
     st.caption(t("map.trail.trailhead_hint"))
     for head in heads:
-        st.text("• " + (head.title_en if language == "en" else head.title_zh))
+        st.text("• " + localized(head, "title", language))
 else:
     st.caption(t("map.trail.no_trailheads"))
 page_link("map", role, label=t("map.trail.back"))

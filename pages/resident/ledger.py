@@ -1,10 +1,13 @@
 """My ledger: a paged statement with each entry's factor and source, a CSV download and a verifiable receipt."""
+from functools import partial
+
 import streamlit as st
 
 from db.engine import read_session
-from points.statement import entry_by_seq, seq_of_entry, statement_csv, statement_page
+from points.statement import seq_of_entry, statement_csv, statement_page
 from points.verify import verify_user
 from ui import auth
+from ui.downloads import download_on_click
 from ui.format import grams, moment, number
 from ui.i18n import t
 from ui.ledger_text import action_name, factor_text, quantity_text, unit_label
@@ -19,8 +22,11 @@ if first.total == 0:
 
 page_number = st.number_input(t("ledger.page"), min_value=1, max_value=first.pages, value=1, step=1,
                               key="ledger_page") if first.pages > 1 else 1
-with read_session() as session:
-    page = statement_page(session, user_id=user.id, page=page_number)
+if page_number == first.page:
+    page = first  # page 1 was read above to count the pages
+else:
+    with read_session() as session:
+        page = statement_page(session, user_id=user.id, page=page_number)
 
 
 def describe(row) -> dict:
@@ -37,15 +43,13 @@ def describe(row) -> dict:
 
 st.caption(t("ledger.page_of", page=page.page, pages=page.pages, total=page.total))
 st.dataframe([describe(row) for row in page.rows], hide_index=True, width="stretch")
-with read_session() as session:
-    csv_text = statement_csv(session, user_id=user.id)
-st.download_button(t("ledger.download_csv"), csv_text, file_name=f"green-egret-{user.username}.csv",
-                   mime="text/csv", key="ledger_csv")
+download_on_click(t("ledger.download_csv"), partial(statement_csv, user_id=user.id),
+                  file_name=f"green-egret-{user.username}.csv", mime="text/csv", key="ledger_csv")
 
 st.subheader(t("ledger.receipt"))
-seq = st.selectbox(t("ledger.receipt_pick"), [row.entry.seq for row in page.rows], key="ledger_receipt")
+on_page = {row.entry.seq: row.entry for row in page.rows}
+entry = on_page[st.selectbox(t("ledger.receipt_pick"), list(on_page), key="ledger_receipt")]
 with read_session() as session:
-    entry = entry_by_seq(session, user_id=user.id, seq=seq).entry
     original = seq_of_entry(session, entry.original_entry_id) if entry.original_entry_id else None
 st.write(t("ledger.receipt_line", seq=entry.seq, when=moment(entry.created_at), points=number(entry.points)))
 if original is not None:

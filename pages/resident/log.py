@@ -5,16 +5,15 @@ from datetime import timedelta
 import streamlit as st
 
 from db.engine import read_session
+from points.carbon import INTEGER_UNITS, MAX_QUANTITY
 from points.catalogue import loggable_actions
-from points.claims import MAX_DAYS_BACK, occurred_at_for, submit_claim
+from points.claims import MAX_DAYS_BACK, MAX_NOTE, occurred_at_for, submit_claim
 from points.clock import local_day, utcnow
 from ui import auth
 from ui.attempt import attempt
 from ui.i18n import t
 from ui.ledger_text import action_name, limits_text, outcome_messages, preview_text, source_text, unit_label
 from ui.nav import page_link
-
-WHOLE_UNITS = ("meal", "bag")
 
 
 def prefill_from_link(actions: dict) -> None:
@@ -24,10 +23,11 @@ def prefill_from_link(actions: dict) -> None:
         return
     st.session_state["log_action"] = asked
     try:
-        st.session_state["log_quantity_decimal"] = min(max(float(st.query_params.get("quantity", 1)), 0.0), 10_000.0)
+        st.session_state["log_quantity_decimal"] = min(max(float(st.query_params.get("quantity", 1)), 0.0),
+                                                          float(MAX_QUANTITY))
     except ValueError:
         pass
-    st.session_state["log_note"] = st.query_params.get("note", "")[:1000]
+    st.session_state["log_note"] = st.query_params.get("note", "")[:MAX_NOTE]
     for name in ("action", "quantity", "note"):
         st.query_params.pop(name, None)
 
@@ -59,14 +59,14 @@ prefill_from_link(actions)
 names = {code: action_name(action) for code, action in actions.items()}  # no session lookup in format_func
 code = st.selectbox(t("ledger.action"), list(actions), format_func=names.get, key="log_action")
 action = actions[code]
-whole = action.unit in WHOLE_UNITS
+whole = action.unit in INTEGER_UNITS
 quantity = st.number_input(t("ledger.quantity", unit=unit_label(action.unit)), min_value=0 if whole else 0.0,
-                           max_value=10_000 if whole else 10_000.0, value=1 if whole else 1.0,
+                           max_value=MAX_QUANTITY if whole else float(MAX_QUANTITY), value=1 if whole else 1.0,
                            step=1 if whole else 0.5, key=f"log_quantity_{'whole' if whole else 'decimal'}")
 today = local_day(utcnow())
 day = st.date_input(t("ledger.date"), value=today, min_value=today - timedelta(days=MAX_DAYS_BACK), max_value=today,
                     help=t("ledger.date_help"), key="log_day")
-note = st.text_area(t("ledger.note"), max_chars=1000, key="log_note")
+note = st.text_area(t("ledger.note"), max_chars=MAX_NOTE, key="log_note")
 photo = st.file_uploader(t("ledger.photo"), type=["jpg", "jpeg", "png", "webp"], key="log_photo")
 
 if quantity > 0:

@@ -10,15 +10,11 @@ from points.score_facts import score_at
 from ui import auth
 from ui.attempt import attempt
 from ui.format import moment, number
-from ui.i18n import current_language, t
+from ui.i18n import localized, t
 from ui.qr import show_code
 from ui.score_view import tier_name
 
 user = auth.current_user()
-
-
-def name_of(reward) -> str:
-    return reward.name_zh if current_language() == "zh" else reward.name_en
 
 
 def load():
@@ -45,15 +41,15 @@ if refunded:
 asking = st.session_state.get("reward_asking")  # (reward id, request id): one request id per confirmation
 for reward in rewards:
     with st.container(border=True):
-        st.markdown(f"**{name_of(reward)}** · {t('score.rewards.cost', cost=number(reward.cost))}")
-        st.caption(reward.description_zh if current_language() == "zh" else reward.description_en)
+        st.markdown(f"**{localized(reward)}** · {t('score.rewards.cost', cost=number(reward.cost))}")
+        st.caption(localized(reward, "description"))
         facts = [t("score.rewards.stock", n=reward.stock) if reward.stock is not None
                  else t("score.rewards.unlimited")]
         if reward.min_tier:
             facts.append(t("score.rewards.min_tier", tier=tier_name(reward.min_tier)))
         st.caption(" · ".join(facts))
         if asking and asking[0] == reward.id:
-            st.warning(t("score.rewards.confirm", cost=number(reward.cost), name=name_of(reward),
+            st.warning(t("score.rewards.confirm", cost=number(reward.cost), name=localized(reward),
                          after=number(balance - reward.cost)))
             yes, no = st.columns(2)
             if yes.button(t("score.rewards.confirm_yes"), key=f"yes_{reward.code}", type="primary"):
@@ -61,7 +57,7 @@ for reward in rewards:
                                                             request_id=asking[1]))
                 if redemption.ok:
                     st.session_state.pop("reward_asking")
-                    st.session_state["reward_done"] = {"name": name_of(reward), "code": redemption.value.code}
+                    st.session_state["reward_done"] = {"name": localized(reward), "code": redemption.value.code}
                     st.rerun()
             if no.button(t("score.rewards.confirm_no"), key=f"no_{reward.code}"):
                 st.session_state.pop("reward_asking")
@@ -74,7 +70,7 @@ st.subheader(t("score.rewards.mine"))
 if not mine:
     st.write(t("score.rewards.none"))
 for redemption, reward in mine:
-    label = t("score.rewards.line", name=name_of(reward), code=redemption.code, when=moment(redemption.created_at))
+    label = t("score.rewards.line", name=localized(reward), code=redemption.code, when=moment(redemption.created_at))
     with st.expander(f"{label} · {t(f'score.rewards.status.{redemption.status}')}"):
         if redemption.status != ACTIVE:
             continue

@@ -1,9 +1,12 @@
 """The admin console through app.py: what an admin can do on each page, and what an auditor only reads."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import ActionType, AuditLog, LedgerEntry, User
+from points.clock import utcnow
 from points.review import decide
 from tests.admin_helpers import balance_points, pending_claim, with_catalogue
 from tests.unit.test_claims import png
@@ -114,6 +117,18 @@ def test_disabling_a_user_is_audited_and_shown_in_the_audit_log(people, open_pag
     assert table["Before"].tolist() == ['{"disabled": false}']
 
 
+def test_only_a_lock_still_running_shows_as_locked(people, make_user, open_page):
+    admin, _, rita = people
+    rob = make_user("rob")
+    with write_session() as session:
+        session.get(User, rita.id).locked_until = utcnow() - timedelta(minutes=1)
+        session.get(User, rob.id).locked_until = utcnow() + timedelta(minutes=10)
+    table = open_page("pages/admin/users.py", admin).dataframe[0].value
+    states = dict(zip(table["Username"], table["State"]))
+    assert states["rita"] == "active"
+    assert states["rob"].startswith("locked until ")
+
+
 def test_a_factor_change_needs_a_source_and_makes_a_new_version(people, open_page):
     admin, _, _ = people
     app = open_page("pages/admin/catalog.py", admin)
@@ -129,6 +144,30 @@ def test_a_factor_change_needs_a_source_and_makes_a_new_version(people, open_pag
                                    .where(ActionType.code == "metro").order_by(ActionType.version)).all()
         assert session.execute(select(func.count()).select_from(AuditLog)).scalar_one() == 1
     assert [tuple(row) for row in versions] == [(1, False, 46.7), (2, True, 50.0)]
+
+
+def test_opening_the_queue_scans_for_new_flags_once_a_minute_not_on_every_click(make_user, open_page):
+    import time
+    from datetime import timedelta
+
+    from points.anomalies import BURST_ENTRIES
+    from points.clock import utcnow
+    from tests.unit.ledger_helpers import credit
+
+    def burst(user_id: int) -> None:
+        for minute in range(BURST_ENTRIES):
+            credit(user_id, 5, now=utcnow() - timedelta(minutes=minute))
+
+    admin, ann, ben = make_user("boss", role="admin"), make_user("ann"), make_user("ben")
+    burst(ann.id)
+    app = open_page("pages/admin/review.py", admin)
+    assert app.dataframe[-1].value.iloc[:, 2].tolist() == ["ann"]
+    burst(ben.id)
+    app.selectbox(key="review_source").set_value("self").run()
+    assert app.dataframe[-1].value.iloc[:, 2].tolist() == ["ann"]
+    app.session_state["due_flag_scan"] = time.monotonic() - 61
+    app.run()
+    assert sorted(app.dataframe[-1].value.iloc[:, 2].tolist()) == ["ann", "ben"]
 
 
 def test_the_flag_list_can_be_narrowed_to_one_kind(make_user, open_page):

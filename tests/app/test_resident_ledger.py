@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from points.clock import utcnow
-from tests.ledger_support import balance_of, load, log
+from tests.ledger_support import NOON, balance_of, load, log
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -79,6 +79,18 @@ def test_statement_lists_entries_and_the_receipt_verifies_the_chain(make_user, o
     assert "Page 1 of 1 · 2 entries" in texts(app)
     app.button(key="ledger_verify").click().run()
     assert "Your chain of 2 entries is intact and matches your balance." in texts(app)
+
+
+def test_a_later_page_shows_its_own_entries_and_receipts(make_user, open_page):
+    user = make_user("ann")
+    for days in range(21):
+        log(user.id, "metro", 1, when=NOON - timedelta(days=days))
+    app = open_page("pages/resident/ledger.py", user)
+    assert app.selectbox(key="ledger_receipt").options == [str(seq) for seq in range(21, 1, -1)]
+    app.number_input(key="ledger_page").set_value(2).run()
+    assert "Page 2 of 2 · 21 entries" in texts(app)
+    assert app.selectbox(key="ledger_receipt").options == ["1"]
+    assert "Entry 1 · " in texts(app)
 
 
 def test_other_roles_still_start_on_their_own_page(make_user, open_page):

@@ -41,4 +41,8 @@ def test_the_admin_approves_a_pending_claim_and_the_resident_sees_the_points(por
     admin.get_by_role("button", name="Approve selected").click()
     admin.get_by_text("1 claim(s) approved.").wait_for(timeout=60_000)
 
+    # The resident has been on Home since the last look: clicking its own link may not rerun it in time, so the
+    # old figure could be read. Load the page afresh instead.
+    resident.reload()
+    wait_idle(resident)
     assert balance(resident) == before + ELECTRICITY_POINTS

@@ -114,13 +114,29 @@ def test_the_cached_map_gives_the_component_the_same_working_script_on_every_run
     sent = []
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: sent.append(kwargs))
     for _ in range(3):
-        show_map(_city(), version=(47, "v-test"), language="en", tiles="osm", now=NOW)
+        show_map(_city(), language="en", tiles="osm", now=NOW)
     scripts = [call["script"] for call in sent]
     assert scripts[0] == scripts[1] == scripts[2]
     defined = set(re.findall(r"var (\w+) =", scripts[0]))
     used = set(re.findall(r"(\w+)\.addTo\(", scripts[0]))
     assert used and used <= defined
     assert all(url.startswith(PREFIX) for call in sent for url in call["js_links"] + call["css_links"])
+
+
+def test_a_renamed_place_is_drawn_anew_though_nothing_else_changed(monkeypatch):
+    """The cache key is the content: a pin renamed without touching updated_at is not served stale."""
+    import streamlit_folium
+
+    from ui.map import show_map
+
+    sent = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: sent.append(kwargs))
+    places = _city()
+    show_map(places, language="en", tiles="osm", now=NOW)
+    park = next(p for p in places if p.id == "hongshan_park")
+    park.name_en = "Hongshan Park, renamed"
+    show_map(places, language="en", tiles="osm", now=NOW)
+    assert "Hongshan Park, renamed" not in sent[0]["script"] and "Hongshan Park, renamed" in sent[1]["script"]
 
 
 def test_published_stations_and_upcoming_events_have_their_own_layers(make_user):

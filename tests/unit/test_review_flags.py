@@ -80,3 +80,21 @@ def test_a_burst_at_one_checkpoint_is_flagged(make_user):
                                  checked_in_at=NOW - timedelta(seconds=index)) for index in range(CHECKPOINT_BURST)])
     assert scan() == 1
     assert flags() == [("checkpoint_burst", None, None)]
+
+
+def test_only_admins_scan_for_new_flags(make_user):
+    from points.errors import DomainError
+    from points.review import refresh_flags
+
+    admin, auditor, rita = make_user("boss", role="admin"), make_user("audrey", role="auditor"), make_user("rita")
+    for minute in range(BURST_ENTRIES):
+        credit(rita.id, 5, now=NOW - timedelta(minutes=minute))
+    with write_session() as session:
+        try:
+            refresh_flags(session, actor_id=auditor.id, now=NOW)
+        except DomainError as error:
+            refused = error.code
+    assert refused == "forbidden" and flags() == []
+    with write_session() as session:
+        assert refresh_flags(session, actor_id=admin.id, now=NOW) == 1
+    assert flags() == [("many_entries", rita.id, None)]

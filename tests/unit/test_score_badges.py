@@ -8,8 +8,9 @@ from db.models import Checkpoint
 from points.badges import badges
 from points.catalogue import load_catalogue
 from points.claims import record_verified
+from points.clock import week_start
 from points.errors import DomainError
-from points.leaderboard import board, set_leaderboard, week_start
+from points.leaderboard import board, set_leaderboard
 from points.ledger import post
 from points.trail_segments import segments_in_note, trail_nodes
 from tests.unit.ledger_helpers import credit
