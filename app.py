@@ -6,9 +6,11 @@ each browser run then executes this same file as the script, which draws the por
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from ui.http_routes import ROUTES
 from ui.portal import run_portal, show_unexpected_error
+from ui.security_headers import SecurityHeaders
 
 
 @asynccontextmanager
@@ -26,7 +28,8 @@ async def prepare_database(_app):
     yield
 
 
-app = st.App(__file__, routes=ROUTES, lifespan=prepare_database, on_script_error=show_unexpected_error)
+app = st.App(__file__, routes=ROUTES, lifespan=prepare_database, on_script_error=show_unexpected_error,
+             middleware=[Middleware(SecurityHeaders)])
 
 if __name__ == "__main__":
     run_portal()

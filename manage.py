@@ -9,10 +9,25 @@ from points.roles import RESIDENT, ROLES
 
 
 def cmd_migrate(_args) -> str:
-    from db.migrate import current_revision, upgrade
+    """As DATABASE_OWNER_URL when set; DATABASE_URL's role, if another, then gets the portal's privileges."""
+    from db.migrate import current_revision, portal_role, upgrade
 
     upgrade()
-    return f"database at revision {current_revision()}"
+    role = portal_role()
+    granted = f"; portal role {role} may read and append, not rewrite" if role else ""
+    return f"database at revision {current_revision()}{granted}"
+
+
+def cmd_grant_portal_role(args) -> str:
+    """For an operator's extra portal login: the same privileges `migrate` gives DATABASE_URL's role."""
+    from db.migrate import owner_engine, upgrade
+    from db.roles import grant_portal_role
+
+    upgrade()
+    with owner_engine().connect() as connection:
+        grant_portal_role(connection, args.role)
+        connection.commit()
+    return f"portal role {args.role} may read and append, not rewrite"
 
 
 def cmd_seed(args) -> str:
@@ -27,35 +42,54 @@ def cmd_seed(args) -> str:
 def cmd_create_user(args) -> str:
     from db.engine import write_session
     from db.migrate import upgrade
-    from points.accounts import create_user
+    from points.accounts import create_user, normalise_username
+    from points.passwords import new_password
 
     password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    display_name = args.display_name or args.name
+    secret = new_password(password, username=normalise_username(args.name), display_name=display_name)  # hash first
     upgrade()
     with write_session() as session:
-        user = create_user(session, username=args.name, password=password, role=args.role,
-                           display_name=args.display_name or args.name)
+        user = create_user(session, username=args.name, password=secret, role=args.role, display_name=display_name)
     return f"created {user.username} ({user.role})"
 
 
-def cmd_verify_ledger(_args) -> str:
+def cmd_verify_ledger(args) -> str:
+    """The chains and balances; with --against FILE also every anchor in it (ledger-head --append)."""
     from db.engine import read_session
+    from points.anchors import check_anchors, read_anchors
     from points.verify import verify_ledger
 
-    with read_session() as session:
+    anchors = []
+    if args.against:
+        with open(args.against, encoding="utf-8") as lines:
+            anchors = read_anchors(lines)
+    with read_session() as session:  # one snapshot on SQLite for both checks
         report = verify_ledger(session)
+        broken = check_anchors(session, anchors) if report.ok else None
     if not report.ok:
         bad = report.first_bad
         raise DomainError("ledger_invalid", user=bad.user_id, seq=bad.seq,
                           problem=f"{bad.problem}: {bad.detail}")
-    return f"ledger ok: {report.entries} entries, {report.users} users"
+    if broken is not None:
+        raise DomainError("ledger_anchor_broken", anchor=broken.anchor.at, line=broken.line, problem=broken.problem)
+    held = f"; every anchor in {args.against} holds ({len(anchors)})" if anchors else ""
+    return f"ledger ok: {report.entries} entries, {report.users} users{held}"
 
 
-def cmd_ledger_head(_args) -> str:
+def cmd_ledger_head(args) -> str:
+    """Print the heads digest; with --append FILE also add an anchor line to FILE (and print it)."""
     from db.engine import read_session
+    from points.anchors import anchor_line, take_anchor
     from points.verify import ledger_head_digest
 
-    with read_session() as session:
-        return ledger_head_digest(session)
+    if not args.append:
+        with read_session() as session:
+            return ledger_head_digest(session)
+    line = anchor_line(take_anchor())
+    with open(args.append, "a", encoding="utf-8") as out:
+        out.write(line + "\n")
+    return line
 
 
 def cmd_export_ledger(args) -> str:
@@ -105,8 +139,7 @@ def cmd_refresh_rollups(_args) -> str:
     with write_session() as session:
         closed = close_ended_events(session)
     folded = refresh_rollups()
-    with write_session() as session:
-        flags = raise_flags(session)
+    flags = raise_flags()  # scans in a read transaction, writes only the new flags
     return (f"check-ins closed at their event's end: {closed}; rollups: {folded} new ledger entries folded in; "
             f"anomaly flags: {flags} new")
 
@@ -114,7 +147,11 @@ def cmd_refresh_rollups(_args) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
+    commands.add_parser("migrate", help="apply database migrations (as DATABASE_OWNER_URL when set) and set the "
+                        "privileges of DATABASE_URL's role").set_defaults(run=cmd_migrate)
+    grant = commands.add_parser("grant-portal-role", help="give a PostgreSQL role the portal's privileges, no more")
+    grant.add_argument("role")
+    grant.set_defaults(run=cmd_grant_portal_role)
     seed = commands.add_parser("seed", help="load the city's catalogue, places and rewards")
     seed.add_argument("--demo", action="store_true", help="also the demo accounts and events")
     seed.set_defaults(run=cmd_seed)
@@ -123,10 +160,15 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--role", default=RESIDENT, choices=ROLES)
     create.add_argument("--display-name")
     create.set_defaults(run=cmd_create_user)
-    commands.add_parser("verify-ledger", help="check every hash chain and balance; exit 1 naming the first bad "
-                        "entry").set_defaults(run=cmd_verify_ledger)
-    commands.add_parser("ledger-head", help="print one digest over all chain heads, to keep outside the "
-                        "database").set_defaults(run=cmd_ledger_head)
+    verify = commands.add_parser("verify-ledger", help="check every hash chain and balance; exit 1 naming the "
+                                 "first bad entry")
+    verify.add_argument("--against", metavar="FILE", help="also check every anchor in FILE (ledger-head --append)")
+    verify.set_defaults(run=cmd_verify_ledger)
+    head = commands.add_parser("ledger-head", help="print one digest over all chain heads, to keep outside the "
+                               "database")
+    head.add_argument("--append", metavar="FILE", help="also append an anchor of every entry so far to FILE, "
+                      "to keep outside the database")
+    head.set_defaults(run=cmd_ledger_head)
     export = commands.add_parser("export-ledger", help="write every ledger entry to a CSV file")
     export.add_argument("--out", required=True)
     export.set_defaults(run=cmd_export_ledger)

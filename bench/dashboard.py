@@ -130,6 +130,7 @@ def run(args) -> int:
     from points.accounts import create_user
     from points.dashboard import city_dashboard, open_data_csv
     from points.ledger_browser import LedgerFilter, browse
+    from points.passwords import new_password
     from points.rollups import refresh_rollups
 
     upgrade()
@@ -143,8 +144,9 @@ def run(args) -> int:
     timed("incremental refresh, nothing new", args.runs, refresh_rollups)
     from db.engine import write_session
 
+    secret = new_password("bench-admin-password")  # hashed before the write, as the portal does
     with write_session() as session:
-        admin = create_user(session, username="bench-admin", password="bench-admin-password", role="admin")
+        admin = create_user(session, username="bench-admin", password=secret, role="admin")
     with read_session() as session:
         figures = city_dashboard(session, actor_id=admin.id)
     print(f"dashboard: issued {figures.points.issued:,}, outstanding {figures.points.outstanding:,}, "

@@ -29,7 +29,10 @@ CREATE TABLE entry (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, seq INTEGE
 
 
 def plain_sqlite(path: Path) -> Callable[[range], float]:
-    """Credits in plain sqlite3: BEGIN IMMEDIATE, read balance, insert entry, update balance, HMAC, COMMIT."""
+    """Credits in plain sqlite3: BEGIN IMMEDIATE, read balance, next id, HMAC, insert entry, update balance, COMMIT.
+
+    Like points.ledger.post, the id is taken (max + 1, safe under the write lock) before hashing, as it is hashed.
+    """
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
@@ -43,12 +46,14 @@ def plain_sqlite(path: Path) -> Callable[[range], float]:
             connection.execute("BEGIN IMMEDIATE")
             points, seq, head = connection.execute(
                 "SELECT points, last_seq, head_hash FROM balance WHERE user_id = ?", (user_id,)).fetchone()
+            entry_id, = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM entry").fetchone()
             created_at = datetime.now(UTC).isoformat()
             key = f"claim:{uuid.uuid4()}"
-            digest = hmac.new(SECRET.encode(), f"{head}{user_id}{seq + 1}23{key}{created_at}".encode(),
+            digest = hmac.new(SECRET.encode(), f"{head}{entry_id}{user_id}{seq + 1}23{key}{created_at}".encode(),
                               hashlib.sha256).hexdigest()
-            connection.execute("INSERT INTO entry (user_id, seq, points, idempotency_key, created_at, prev_hash, "
-                               "hash) VALUES (?, ?, 23, ?, ?, ?, ?)", (user_id, seq + 1, key, created_at, head, digest))
+            connection.execute("INSERT INTO entry (id, user_id, seq, points, idempotency_key, created_at, prev_hash, "
+                               "hash) VALUES (?, ?, ?, 23, ?, ?, ?, ?)",
+                               (entry_id, user_id, seq + 1, key, created_at, head, digest))
             connection.execute("UPDATE balance SET points = ?, last_seq = ?, head_hash = ? WHERE user_id = ?",
                                (points + 23, seq + 1, digest, user_id))
             connection.execute("COMMIT")
@@ -59,9 +64,11 @@ def plain_sqlite(path: Path) -> Callable[[range], float]:
 def bench_users(prefix: str) -> list[int]:
     from db.engine import write_session
     from points.accounts import create_user
+    from points.passwords import new_password
 
+    secret = new_password("bench-password-9")  # hashed once, before the write: argon2 never holds the lock
     with write_session() as session:
-        return [create_user(session, username=f"{prefix}{u}", password="bench-password-9").id for u in range(USERS)]
+        return [create_user(session, username=f"{prefix}{u}", password=secret).id for u in range(USERS)]
 
 
 def domain_claims() -> Callable[[range], float]:

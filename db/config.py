@@ -44,6 +44,10 @@ class Settings:
     grams_per_point: int
     volunteer_points_per_hour: int
     tiles: str = "osm"  # map tiles: osm, or amap / tencent (GCJ-02, pins shifted for display)
+    database_owner_url: str | None = None  # migrations run as the tables' owner; the portal as a lesser role
+    cookie_secure: bool = False  # the sign-in cookie only over HTTPS (behind a TLS-terminating proxy too)
+    trusted_proxies: int = 0  # how many proxies in front may be believed about the client (X-Forwarded-For)
+    metrics_token: str | None = None  # /_stcore/metrics answers only to "Authorization: Bearer <token>"
 
 
 @lru_cache(maxsize=None)
@@ -61,12 +65,18 @@ def _settings_for(values: tuple) -> Settings:
         grams_per_point=int(env.get("GREEN_EGRET_GRAMS_PER_POINT", "1")),
         volunteer_points_per_hour=int(env.get("GREEN_EGRET_VOLUNTEER_POINTS_PER_HOUR", "100")),
         tiles=env.get("GREEN_EGRET_TILES", "osm").lower(),
+        database_owner_url=normalise_database_url(env["DATABASE_OWNER_URL"]) if env.get("DATABASE_OWNER_URL")
+        else None,
+        cookie_secure=env.get("GREEN_EGRET_COOKIE_SECURE", "").lower() in ("1", "true", "yes", "on"),
+        trusted_proxies=int(env.get("GREEN_EGRET_TRUSTED_PROXIES", "0")),
+        metrics_token=env.get("GREEN_EGRET_METRICS_TOKEN") or None,
     )
 
 
 SETTING_NAMES = ("DATABASE_URL", "GREEN_EGRET_SECRET", "GREEN_EGRET_BASE_URL", "GREEN_EGRET_CITY",
                  "GREEN_EGRET_TIMEZONE", "GREEN_EGRET_GRAMS_PER_POINT", "GREEN_EGRET_VOLUNTEER_POINTS_PER_HOUR",
-                 "GREEN_EGRET_DATA_DIR", "GREEN_EGRET_TILES")
+                 "GREEN_EGRET_DATA_DIR", "GREEN_EGRET_TILES", "DATABASE_OWNER_URL", "GREEN_EGRET_COOKIE_SECURE",
+                 "GREEN_EGRET_TRUSTED_PROXIES", "GREEN_EGRET_METRICS_TOKEN")
 
 
 def get_settings() -> Settings:

@@ -29,9 +29,8 @@ class User(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=8)
     leaderboard_opt_in: bool = Field(default=False)
     nickname: str | None = Field(default=None, max_length=40)
-    failed_signins: int = Field(default=0)
-    first_failed_at: datetime | None = _when(nullable=True)
-    locked_until: datetime | None = _when(nullable=True)
+    failed_signins: int = Field(default=0)  # failed sign-ins since the last good one, told to the owner then
+    last_failed_at: datetime | None = _when(nullable=True)
     disabled: bool = Field(default=False)
     deleted_at: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
@@ -311,3 +310,15 @@ class AuditLog(SQLModel, table=True):
     before: dict | None = Field(default=None, sa_type=JSON)
     after: dict | None = Field(default=None, sa_type=JSON)
     created_at: datetime = _when(index=True)
+
+
+class SignInThrottle(SQLModel, table=True):
+    """A run of failed sign-ins (or registrations) per client, per account or per pair of both, shared by
+    every portal process. Client and account are keyed HMAC digests: the table names no address or username."""
+
+    scope: str = Field(primary_key=True, max_length=16)
+    client: str = Field(primary_key=True, max_length=64)  # "" when the counter is per account only
+    account: str = Field(primary_key=True, max_length=64, index=True)  # "" when per client only
+    events: int = Field(default=0)
+    last_at: datetime = _when(index=True)
+    blocked_until: datetime | None = _when(nullable=True)

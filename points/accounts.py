@@ -1,22 +1,29 @@
-"""Accounts: registration, sign-in with lock-out, password changes and the admin's account switches."""
+"""Accounts: registration, sign-in with backoff, password changes and the admin's account switches.
+
+Nothing here hashes or verifies a password inside the caller's transaction unless handed a plain str by
+a script: the portal verifies between a read (`begin_signin`) and a short write (`finish_signin`), and
+hashes into a `NewPassword` before the write that stores it (points.signin runs those steps).
+"""
+import math
 import re
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from db.engine import locked
 from db.models import User
-from points import audit
+from points import audit, passwords, throttle
 from points.clock import utcnow
 from points.errors import DomainError
 from points.ledger import open_balance
-from points.passwords import check_new_password, hash_password, spend_verification_time, verify_password
+from points.passwords import NewPassword
 from points.roles import ADMIN, ROLES, is_active, require_role
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")
-MAX_FAILED_SIGNINS = 5
-LOCK_WINDOW = timedelta(minutes=15)
 LANGUAGES = ("zh", "en")
+TYPED_USERNAME_LIMIT = 64  # a sign-in form accepts anything; the throttle keys on at most this much
 
 
 def normalise_username(username: str) -> str:
@@ -28,10 +35,13 @@ def find_user(session: Session, username: str) -> User | None:
     return session.execute(select(User).where(User.username == name)).scalar_one_or_none()
 
 
-def create_user(session: Session, *, username: str, password: str, display_name: str = "",
+def create_user(session: Session, *, username: str, password: str | NewPassword, display_name: str = "",
                 role: str = "resident", language: str | None = None, district: str | None = None,
                 leaderboard_opt_in: bool = False, nickname: str | None = None) -> User:
-    """Validate and insert a user with an empty balance; the caller's transaction commits both."""
+    """Validate and insert a user with an empty balance; the caller's transaction commits both.
+
+    Pass a NewPassword built before the transaction; a plain str (tests only) is checked and
+    hashed here, inside the caller's write."""
     name = normalise_username(username)
     if not USERNAME_PATTERN.match(name):
         raise DomainError("username_invalid")
@@ -42,10 +52,11 @@ def create_user(session: Session, *, username: str, password: str, display_name:
         raise DomainError("role_invalid")
     if language is not None and language not in LANGUAGES:
         raise DomainError("language_invalid")
-    check_new_password(password, username=name)
+    if not isinstance(password, NewPassword):
+        password = passwords.new_password(password, username=name, display_name=display)
     if find_user(session, name) is not None:
         raise DomainError("username_taken")
-    user = User(username=name, display_name=display, password_hash=hash_password(password), role=role,
+    user = User(username=name, display_name=display, password_hash=password.hash, role=role,
                 language=language, district=district, leaderboard_opt_in=leaderboard_opt_in,
                 nickname=(nickname or None), created_at=utcnow())
     session.add(user)
@@ -55,10 +66,25 @@ def create_user(session: Session, *, username: str, password: str, display_name:
     return user
 
 
-def register(session: Session, **fields) -> User:
-    """Self-service sign-up: always a resident, whatever the form sent."""
+def _registrations(client: str) -> list[throttle.Counter]:
+    return [throttle.counter(throttle.REGISTRATION, client=client)]
+
+
+def refuse_frequent_registration(session: Session, *, client: str, now: datetime) -> None:
+    """Refuse a client that has just made its hourly share of accounts: bulk sign-ups farm points."""
+    wait = throttle.wait_seconds(session, _registrations(client), now)
+    if wait:
+        raise DomainError("registration_throttled", minutes=math.ceil(wait / 60))
+
+
+def register(session: Session, *, client: str, now: datetime | None = None, **fields) -> User:
+    """Self-service sign-up from a client: always a resident, whatever the form sent."""
+    now = now or utcnow()
+    refuse_frequent_registration(session, client=client, now=now)
     fields.pop("role", None)
-    return create_user(session, role="resident", **fields)
+    user = create_user(session, role="resident", **fields)
+    throttle.record(session, _registrations(client), now)
+    return user
 
 
 def active_user(session: Session, user_id: int) -> User | None:
@@ -67,44 +93,92 @@ def active_user(session: Session, user_id: int) -> User | None:
     return user if is_active(user) else None
 
 
-def is_locked(user: User, now: datetime) -> bool:
-    """Locked out after failed passwords; a lock whose time has passed no longer counts, though it stays set."""
-    return user.locked_until is not None and user.locked_until > now
+def _pair(username: str, client: str) -> throttle.Counter:
+    return throttle.counter(throttle.SIGNIN_PAIR, client=client, account=username)
 
 
-def _note_failure(user: User, now: datetime) -> None:
-    if user.first_failed_at is None or now - user.first_failed_at > LOCK_WINDOW:
-        user.first_failed_at, user.failed_signins = now, 0
-    user.failed_signins += 1
-    if user.failed_signins >= MAX_FAILED_SIGNINS:
-        user.locked_until = now + LOCK_WINDOW
-        user.failed_signins, user.first_failed_at = 0, None
+def _signin_counters(username: str, client: str) -> list[throttle.Counter]:
+    return [_pair(username, client), throttle.counter(throttle.SIGNIN_CLIENT, client=client),
+            throttle.counter(throttle.SIGNIN_ACCOUNT, account=username)]
 
 
-def authenticate(session: Session, *, username: str, password: str, now: datetime | None = None) -> User | None:
-    """The user, or None for any refusal (unknown, wrong password, locked, disabled): callers show one
-    message for all. Returns rather than raises so the caller commits the recorded failure."""
+@dataclass(frozen=True)
+class SignInAttempt:
+    """What the read before a sign-in found; `verify` is the slow part and runs with no transaction open."""
+
+    username: str
+    client: str
+    user_id: int | None
+    password_hash: str | None
+
+    def verify(self, password: str) -> bool:
+        if self.password_hash is None:  # unknown or disabled: the same time spent as a wrong password
+            passwords.spend_verification_time(password)
+            return False
+        return passwords.verify_password(self.password_hash, password)
+
+
+@dataclass(frozen=True)
+class Missed:
+    """Failed sign-ins on an account since its previous good one, told to the owner once signed in."""
+
+    count: int
+    last_at: datetime | None
+
+
+def begin_signin(session: Session, *, username: str, client: str, now: datetime | None = None) -> SignInAttempt:
+    """Refuse a backed-off client or account before any hashing ("try again in N s"), else read the hash.
+
+    Unknown usernames are counted like known ones, so the answer does not tell which accounts exist."""
+    name = normalise_username(username)[:TYPED_USERNAME_LIMIT]
+    wait = throttle.wait_seconds(session, _signin_counters(name, client), now or utcnow())
+    if wait:
+        raise DomainError("signin_throttled", seconds=wait)
+    user = find_user(session, name)
+    if not is_active(user):
+        return SignInAttempt(name, client, None, None)
+    return SignInAttempt(name, client, user.id, user.password_hash)
+
+
+def finish_signin(session: Session, attempt: SignInAttempt, *, verified: bool,
+                  now: datetime | None = None) -> tuple[User, Missed] | None:
+    """Record the outcome in a short write: the user and what the owner missed, or None (counted).
+
+    A password changed or an account disabled since the read fails: the verified hash must still be stored."""
     now = now or utcnow()
-    user = find_user(session, username)
-    if not is_active(user) or is_locked(user, now):
-        spend_verification_time(password)
-        return None
-    if not verify_password(user.password_hash, password):
-        _note_failure(user, now)
+    query = select(User).where(User.username == attempt.username)
+    user = session.execute(locked(session, query)).scalar_one_or_none()  # concurrent failures all count
+    if verified and is_active(user) and user.password_hash == attempt.password_hash:
+        missed = Missed(user.failed_signins, user.last_failed_at)
+        user.failed_signins, user.last_failed_at = 0, None
         session.add(user)
-        return None
-    user.failed_signins, user.first_failed_at, user.locked_until = 0, None, None
+        throttle.clear(session, [_pair(attempt.username, attempt.client)])  # the client's own run stays
+        return user, missed
+    throttle.record(session, _signin_counters(attempt.username, attempt.client), now)
+    if user is not None:
+        user.failed_signins, user.last_failed_at = user.failed_signins + 1, now
+        session.add(user)
+    return None
+
+
+def replace_password(session: Session, *, user_id: int, verified_hash: str, password: NewPassword) -> User:
+    """Store a new hash if the old one is still the one the caller verified the current password against."""
+    user = require_role(session, user_id)
+    if user.password_hash != verified_hash:
+        raise DomainError("password_wrong")
+    user.password_hash = password.hash
     session.add(user)
     return user
 
 
-def change_password(session: Session, *, user_id: int, old_password: str, new_password: str) -> None:
-    user = require_role(session, user_id)
-    if not verify_password(user.password_hash, old_password):
-        raise DomainError("password_wrong")
-    check_new_password(new_password, username=user.username)
-    user.password_hash = hash_password(new_password)
-    session.add(user)
+def backed_off_until(session: Session, *, username: str, now: datetime | None = None) -> datetime | None:
+    """Until when sign-ins to this account are held back from some client, if they are."""
+    return throttle.account_blocked_until(session, normalise_username(username), now or utcnow())
+
+
+def lift_backoff(session: Session, *, username: str) -> None:
+    """Forget every run of failures that names this account (an admin's unlock)."""
+    throttle.clear_account(session, normalise_username(username))
 
 
 def update_profile(session: Session, *, user_id: int, display_name: str | None = None,

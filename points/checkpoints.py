@@ -1,8 +1,7 @@
 """Checkpoints (events, recycling stations, trailheads): create, edit, publish, close, sign up, attendance."""
-import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -15,6 +14,7 @@ from points.clock import utcnow
 from points.errors import DomainError
 from points.places import position
 from points.roles import ADMIN, ORGANIZER, require_role
+from points.spreadsheet import SafeWriter
 
 KINDS = ("event", "station", "trailhead")
 DEFAULT_ACTION = {"event": "volunteer", "station": "low_value", "trailhead": "trail_walk"}
@@ -23,6 +23,9 @@ EDITABLE = ("title_zh", "title_en", "description_zh", "description_en", "place_i
             "ends_at", "capacity", "expected_attendance", "points_per_hour", "rotating")
 MAX_POINTS_PER_HOUR = 1000
 MAX_HEADCOUNT = 100_000  # capacity and expected attendance
+MAX_LEAD_YEARS = 2  # how far ahead any checkpoint may open: the city's event calendar, not a typo like 2999
+MAX_EVENT_LENGTH = timedelta(days=30)  # an event is one check-in and one check-out: a day, a camp, a month's drive
+MAX_SITE_YEARS = 5  # a station's or trailhead's validity, credited once a day, renewed by a new checkpoint
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,28 @@ class AttendanceRow:
     flag: str | None
 
 
-def _check_fields(session: Session, values: dict) -> None:
+def _years_after(moment: datetime, years: int) -> datetime:
+    """The same calendar moment `years` later; 29 February becomes the 28th in a common year."""
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        return moment.replace(year=moment.year + years, day=28)
+
+
+def _check_window(kind: str, starts: datetime, ends: datetime, now: datetime) -> None:
+    """A window is bounded so that a slip of the keyboard cannot open a checkpoint for centuries: the QR
+    code of an unbounded station or event would credit for ever, and the map would list it as upcoming."""
+    if ends <= starts:
+        raise DomainError("checkpoint_window_invalid")
+    if starts > _years_after(now, MAX_LEAD_YEARS):
+        raise DomainError("checkpoint_starts_too_far", years=MAX_LEAD_YEARS)
+    if kind == "event" and ends - starts > MAX_EVENT_LENGTH:
+        raise DomainError("checkpoint_event_too_long", days=MAX_EVENT_LENGTH.days)
+    if kind != "event" and ends > _years_after(starts, MAX_SITE_YEARS):
+        raise DomainError("checkpoint_site_too_long", years=MAX_SITE_YEARS)
+
+
+def _check_fields(session: Session, values: dict, *, kind: str, now: datetime) -> None:
     """Refuse anything a checkpoint cannot be; a place id fills in missing coordinates."""
     for field, limit in (("title_zh", 120), ("title_en", 120)):
         if not 1 <= len((values.get(field) or "").strip()) <= limit:
@@ -55,8 +79,9 @@ def _check_fields(session: Session, values: dict) -> None:
             raise DomainError("checkpoint_location_invalid")
     starts, ends = values.get("starts_at"), values.get("ends_at")
     if not isinstance(starts, datetime) or not isinstance(ends, datetime) or starts.tzinfo is None \
-            or ends.tzinfo is None or ends <= starts:
+            or ends.tzinfo is None:
         raise DomainError("checkpoint_window_invalid")
+    _check_window(kind, starts, ends, now)
     for field in ("capacity", "expected_attendance"):
         if values.get(field) is not None and not 1 <= values[field] <= MAX_HEADCOUNT:
             raise DomainError("checkpoint_number_invalid")
@@ -74,14 +99,15 @@ def create_checkpoint(session: Session, *, actor_id: int, kind: str, now: dateti
     require_role(session, actor_id, ORGANIZER, ADMIN)
     if kind not in KINDS:
         raise DomainError("checkpoint_kind_invalid")
+    now = now or utcnow()
     values = {field: fields.get(field) for field in EDITABLE}
     values["rotating"] = bool(values["rotating"])
     values["description_zh"], values["description_en"] = values["description_zh"] or "", values["description_en"] or ""
     if kind == "event" and values["points_per_hour"] is None:
         values["points_per_hour"] = get_settings().volunteer_points_per_hour
-    _check_fields(session, values)
+    _check_fields(session, values, kind=kind, now=now)
     checkpoint = Checkpoint(kind=kind, action_code=fields.get("action_code") or DEFAULT_ACTION[kind],
-                            status="draft", created_by=actor_id, created_at=now or utcnow(), **values)
+                            status="draft", created_by=actor_id, created_at=now, **values)
     session.add(checkpoint)
     session.flush()
     audit.record(session, actor_id=actor_id, action="checkpoint.create", target_type="checkpoint",
@@ -115,7 +141,9 @@ def _owned(session: Session, actor_id: int, checkpoint_id: int) -> Checkpoint:
     return checkpoint
 
 
-def update_checkpoint(session: Session, *, actor_id: int, checkpoint_id: int, **changes) -> Checkpoint:
+def update_checkpoint(session: Session, *, actor_id: int, checkpoint_id: int, now: datetime | None = None,
+                      **changes) -> Checkpoint:
+    """Change the editable fields; the same checks as on creation, the window's lead measured from `now`."""
     checkpoint = _owned(session, actor_id, checkpoint_id)
     if checkpoint.status == "closed":
         raise DomainError("checkpoint_closed")
@@ -126,7 +154,7 @@ def update_checkpoint(session: Session, *, actor_id: int, checkpoint_id: int, **
     values = {field: getattr(checkpoint, field) for field in EDITABLE} | changes
     if "place_id" in changes and not ({"lat", "lon"} & set(changes)):
         values["lat"] = values["lon"] = None
-    _check_fields(session, values)
+    _check_fields(session, values, kind=checkpoint.kind, now=now or utcnow())
     for field, value in values.items():
         setattr(checkpoint, field, value)
     session.add(checkpoint)
@@ -230,20 +258,14 @@ def attendance(session: Session, *, actor_id: int, checkpoint_id: int) -> list[A
                           checkin.hours, checkin.status, checkin.flag) for checkin, user in rows]
 
 
-def _csv_cell(value) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: quote them (CSV injection)."""
-    text = "" if value is None else (value.isoformat() if isinstance(value, datetime) else str(value))
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def attendance_csv(session: Session, *, actor_id: int, checkpoint_id: int) -> str:
     """Attendance as CSV text (UTC ISO times), one row a check-in."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(["username", "display_name", "checked_in_at", "checked_out_at", "hours", "status", "flag"])
     for row in attendance(session, actor_id=actor_id, checkpoint_id=checkpoint_id):
-        writer.writerow([_csv_cell(value) for value in (row.username, row.display_name, row.checked_in_at,
-                                                         row.checked_out_at, row.hours, row.status, row.flag)])
+        writer.writerow([row.username, row.display_name, row.checked_in_at.isoformat(),
+                         row.checked_out_at and row.checked_out_at.isoformat(), row.hours, row.status, row.flag])
     return buffer.getvalue()
 
 

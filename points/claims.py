@@ -4,11 +4,9 @@ Every function takes the user's balance lock before reading caps or keys, so con
 are decided one after another and caps hold.
 """
 import hashlib
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from PIL import Image
 from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
@@ -18,14 +16,13 @@ from points.carbon import Credit, check_quantity, credit_for
 from points.catalogue import current_action
 from points.clock import city_zone, local_day, utcnow
 from points.errors import DomainError
+from points.images import Photo, clean_photo
 from points.ledger import lock_balance, post
 from points.roles import ADMIN, require_role
 
 MAX_DAYS_BACK = 7
 MAX_NOTE = 1000
 MAX_REASON = 400
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 CREDITED = ("auto", "approved")
 
 
@@ -41,21 +38,9 @@ class ClaimResult:
     created: bool = True
 
 
-def check_photo(photo: bytes | None) -> tuple[bytes | None, str | None]:
-    """Judge the upload by its bytes (Pillow), never its file name; at most 5 MB."""
-    if not photo:
-        return None, None
-    if len(photo) > MAX_PHOTO_BYTES:
-        raise DomainError("photo_too_large", max_mb=MAX_PHOTO_BYTES // (1024 * 1024))
-    try:
-        with Image.open(io.BytesIO(photo)) as image:
-            kind = image.format
-            image.verify()
-    except Exception:  # Pillow raises many types for a file that is not an image
-        raise DomainError("photo_invalid") from None
-    if kind not in PHOTO_FORMATS:
-        raise DomainError("photo_invalid")
-    return photo, PHOTO_FORMATS[kind]
+def prepare_photo(upload: bytes | None) -> Photo | None:
+    """The evidence a page passes to submit_claim, judged and re-encoded before the write transaction opens."""
+    return clean_photo(upload) if upload else None
 
 
 def occurred_at_for(day: date, *, now: datetime | None = None) -> datetime:
@@ -156,6 +141,12 @@ def _photo_digest(photo: bytes | None) -> str | None:
     return hashlib.sha256(photo).hexdigest() if photo else None
 
 
+def _require_prepared(photo: Photo | None) -> None:
+    """Only a prepared photo is accepted: raw upload bytes would mean decoding under the write lock."""
+    if photo is not None and not isinstance(photo, Photo):
+        raise TypeError("submit_claim takes a Photo from prepare_photo(), made before the transaction")
+
+
 def _replay(session: Session, claim: Claim, asked: dict) -> ClaimResult:
     """A key's outcome is final: the same request gets the first result, other content is a conflict."""
     stored = {"user_id": claim.user_id, "action_code": claim.action_code, "quantity": claim.quantity,
@@ -179,10 +170,14 @@ def _new_claim(action: ActionType, **fields) -> Claim:
 
 
 def submit_claim(session: Session, *, user_id: int, action_code: str, quantity: float, occurred_at: datetime,
-                 idempotency_key: str, note: str | None = None, photo: bytes | None = None,
+                 idempotency_key: str, note: str | None = None, photo: Photo | None = None,
                  now: datetime | None = None) -> ClaimResult:
-    """A self-reported action: credited at once within caps, or pending review above the plausibility limit."""
+    """A self-reported action: credited at once within caps, or pending review above the plausibility limit.
+
+    The photo comes already prepared (prepare_photo): nothing is decoded while the balance lock is held.
+    """
     now = now or utcnow()
+    _require_prepared(photo)
     require_role(session, user_id)
     lock_balance(session, user_id)
     note = check_text(note, limit=MAX_NOTE, code="note_too_long")
@@ -190,15 +185,15 @@ def submit_claim(session: Session, *, user_id: int, action_code: str, quantity: 
     if existing is not None:
         return _replay(session, existing, {"user_id": user_id, "action_code": action_code, "quantity": quantity,
                                            "occurred_at": occurred_at, "note": note,
-                                           "photo": _photo_digest(photo or None)})
+                                           "photo": _photo_digest(photo.data if photo else None)})
     action = current_action(session, action_code)
     if not action.active or action.verification == "qr":
         raise DomainError("action_needs_checkin")
     quantity = check_quantity(action, quantity)
     day = check_day(occurred_at, now)
-    photo, photo_type = check_photo(photo)
     claim = _new_claim(action, user_id=user_id, quantity=quantity, occurred_at=occurred_at,
-                       local_day=day, note=note, photo=photo, photo_type=photo_type,
+                       local_day=day, note=note, photo=photo.data if photo else None,
+                       photo_type=photo.content_type if photo else None,
                        idempotency_key=idempotency_key, created_at=now)
     if action.verification == "review" or (action.plausibility_limit is not None
                                            and quantity > action.plausibility_limit):

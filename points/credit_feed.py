@@ -1,5 +1,4 @@
 """The credit feed for the city's credit system: each resident's score, tier and components, CSV or JSON."""
-import csv
 import io
 import json
 from datetime import datetime
@@ -14,6 +13,7 @@ from points.errors import DomainError
 from points.roles import ACTIVE_USER, RESIDENT
 from points.score import COMPONENTS, load_rules
 from points.score_facts import action_types, score_at
+from points.spreadsheet import SafeWriter
 
 FORMATS = (".csv", ".json")
 COLUMNS = ("user_id", "username", "as_of", "score", "tier", "tier_zh", *COMPONENTS, "rules_version")
@@ -42,8 +42,8 @@ def write_feed(session: Session, path: Path, *, now: datetime | None = None) -> 
         path.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
         return len(rows)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = SafeWriter(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows([row[name] for name in COLUMNS] for row in rows)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return len(rows)

@@ -1,5 +1,4 @@
 """The city dashboard's figures, read from the monthly rollups (never the ledger) so they stay fast at city scale."""
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,6 +10,7 @@ from sqlmodel import Session
 from db.models import ActionType, Balance, CheckIn, Checkpoint, MonthlyRollup
 from points.clock import utcnow
 from points.roles import STAFF_READERS, require_role
+from points.spreadsheet import SafeWriter
 
 ACTIVE_WINDOW = timedelta(days=30)
 BUSIEST_LIMIT = 10
@@ -110,7 +110,7 @@ def open_data_csv(session: Session, *, actor_id: int) -> str:
     require_role(session, actor_id, *STAFF_READERS)
     category_of = categories(session)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(OPEN_DATA_COLUMNS)
     for month, district, code, kind, entries, points, co2e_g in monthly_totals(session):
         writer.writerow([month, district, code, category_of.get(code, "other") if code else "", kind, entries,

@@ -2,6 +2,9 @@
 
 Every write locks the user's Balance row, appends one LedgerEntry whose hash chains to the previous one,
 and updates the Balance in the same transaction. A repeated idempotency key returns the first entry.
+The entry's own id is hashed too: appeals, reversals and receipts point at entries by id, so renumbering ids
+(even consistently, references included) breaks the chain. Entries written before the id was hashed no longer
+verify; there was no production data then, so such a database is re-seeded, not carried over (no hash versions).
 """
 import hashlib
 import hmac
@@ -10,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
@@ -28,7 +31,7 @@ KINDS = ("earn", "redeem", "reversal", "adjust", "expire")
 
 LINK_COLUMNS = ("action_code", "action_type_id", "quantity", "claim_id", "redemption_id", "checkin_id",
                 "original_entry_id", "reason", "created_by")
-HASHED_FIELDS = ("user_id", "seq", "kind", "points", "co2e_g", "action_code", "action_type_id", "quantity",
+HASHED_FIELDS = ("id", "user_id", "seq", "kind", "points", "co2e_g", "action_code", "action_type_id", "quantity",
                  "claim_id", "redemption_id", "checkin_id", "original_entry_id", "reason", "created_by",
                  "created_at", "idempotency_key", "request_digest")
 
@@ -45,8 +48,12 @@ class Posted:
     created: bool
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def canonical_json(values: dict) -> str:
-    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    """One encoder built once: json.dumps with options builds a new one per call, on every credit."""
+    return _CANONICAL.encode(values)
 
 
 def request_digest(request: dict) -> str:
@@ -88,6 +95,21 @@ def lock_balance(session: Session, user_id: int) -> Totals:
     return Totals(*rows[0])
 
 
+def next_entry_id(connection) -> int:
+    """The id of the entry about to be inserted, known before it is hashed (the id is in the hash).
+
+    SQLite: the writer holds BEGIN IMMEDIATE, ids are rowids without AUTOINCREMENT and no row is ever deleted
+    (append-only triggers), so max(id) + 1 is the id SQLite itself would pick and no other writer can take it.
+    PostgreSQL: nextval of the id's sequence, after taking the ROW EXCLUSIVE lock an INSERT takes anyway: a
+    SHARE lock (points.rollups.committed_max_id, used by the rollups and the ledger anchors) then still waits
+    for every writer that holds an id, so every id up to a settled max(id) is final.
+    """
+    if connection.dialect.name == "sqlite":
+        return NEXT_ROWID.rows(connection, {})[0][0]
+    LOCK_FOR_APPEND.rows(connection, {})
+    return NEXT_SERIAL.rows(connection, {})[0][0]
+
+
 def find_by_key(session: Session, idempotency_key: str) -> LedgerEntry | None:
     """A plain id lookup first: on the hot path the key is new and no ORM object is needed."""
     entry_id = session.connection().execute(FIND_ID_BY_KEY, {"key": idempotency_key}).scalar_one_or_none()
@@ -120,14 +142,13 @@ def post(session: Session, *, user_id: int, kind: str, points: int, idempotency_
             return replay(existing, digest)
         raise DomainError("insufficient_points", balance=balance.points, needed=-points)
     values = {name: None for name in LINK_COLUMNS} | links | {
-        "user_id": user_id, "seq": balance.last_seq + 1, "kind": kind, "points": points, "co2e_g": co2e_g,
-        "idempotency_key": idempotency_key, "request_digest": digest, "prev_hash": balance.head_hash,
-        "created_at": (now or utcnow()).astimezone(UTC)}
+        "id": next_entry_id(connection), "user_id": user_id, "seq": balance.last_seq + 1, "kind": kind,
+        "points": points, "co2e_g": co2e_g, "idempotency_key": idempotency_key, "request_digest": digest,
+        "prev_hash": balance.head_hash, "created_at": (now or utcnow()).astimezone(UTC)}
     values["hash"] = chain_hash(balance.head_hash, values)
     inserted = INSERT_NEW_KEY.rows(connection, values)
     if not inserted:  # the key is taken: nothing was written and the first outcome stands
         return replay(find_by_key(session, idempotency_key), digest)
-    values["id"] = inserted[0][0]
     ADD_TO_BALANCE.rows(connection, {"user": user_id, "add_points": points, "add_co2e": co2e_g,
                                      "seq": values["seq"], "head": values["hash"], "at": values["created_at"]})
     _forget_loaded_balance(session, user_id)
@@ -142,11 +163,14 @@ _balance = Balance.__table__.c
 def _insert_new_key(dialect: Dialect):
     """INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id: no row back means a replay."""
     dialect_insert = sqlite_insert if dialect.name == "sqlite" else postgresql_insert
-    return (dialect_insert(_entry).values({name: bindparam(name) for name in _entry.c.keys() if name != "id"})
+    return (dialect_insert(_entry).values({column.name: bindparam(column.name) for column in _entry.c})
             .on_conflict_do_nothing(index_elements=[_entry.c.idempotency_key]).returning(_entry.c.id))
 
 
 INSERT_NEW_KEY = DriverStatement(_insert_new_key)
+NEXT_ROWID = DriverStatement(text(f"SELECT coalesce(max(id), 0) + 1 FROM {_entry.name}"))
+LOCK_FOR_APPEND = DriverStatement(text(f"LOCK TABLE {_entry.name} IN ROW EXCLUSIVE MODE"))
+NEXT_SERIAL = DriverStatement(text(f"SELECT nextval(pg_get_serial_sequence('{_entry.name}', 'id'))"))
 ADD_TO_BALANCE = DriverStatement(
     update(Balance.__table__).where(_balance.user_id == bindparam("user"))
     .values(points=_balance.points + bindparam("add_points"), co2e_g=_balance.co2e_g + bindparam("add_co2e"),

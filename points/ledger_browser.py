@@ -2,7 +2,6 @@
 
 Paging walks the primary key downwards (`id < cursor`), so page 10,000 costs what page 1 costs.
 """
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from points import audit, ledger
 from points.clock import local_day_bounds
 from points.errors import DomainError
 from points.roles import ADMIN, STAFF_READERS, require_role
+from points.spreadsheet import SafeWriter
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 5_000
@@ -104,13 +104,13 @@ def export_csv(session: Session, *, actor_id: int, filters: LedgerFilter,
     """Yield the filtered rows as CSV text in chunks, with the number of rows written so far."""
     require_role(session, actor_id, *STAFF_READERS)
     header = io.StringIO()
-    csv.writer(header).writerow(CSV_COLUMNS)
+    SafeWriter(header).writerow(CSV_COLUMNS)
     yield header.getvalue(), 0
     done, cursor = 0, None
     while True:
         rows, cursor = browse(session, actor_id=actor_id, filters=filters, before_id=cursor, limit=chunk_size)
         out = io.StringIO()
-        csv.writer(out).writerows(csv_row(row) for row in rows)
+        SafeWriter(out).writerows(csv_row(row) for row in rows)
         done += len(rows)
         yield out.getvalue(), done
         if cursor is None:

@@ -6,6 +6,7 @@ so a bad import changes nothing.
 import json
 import math
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -170,17 +171,31 @@ def load_places(session: Session, *, now: datetime | None = None) -> int:
     return added
 
 
-def import_places(session: Session, *, actor_id: int, text: str | bytes,
+@dataclass(frozen=True)
+class PlaceImport:
+    """An uploaded GeoJSON file parsed and every feature validated, as plain values, before any write opens:
+    parsing up to 5 MB inside a write would hold SQLite's lock, and with it every credit in the city."""
+
+    places: tuple[dict, ...]
+
+
+def prepare_import(text: str | bytes) -> PlaceImport:
+    """Parse and validate the whole file with no transaction open; the first error found is raised."""
+    return PlaceImport(tuple(parse_places(text)))
+
+
+def import_places(session: Session, *, actor_id: int, upload: PlaceImport,
                   now: datetime | None = None) -> dict[str, int]:
-    """Admin import: validate the whole file, then add or overwrite each place in this one transaction.
+    """Admin import of a prepared file: add or overwrite each place in this one short transaction.
 
     parse_places refuses repeated ids, so what _upsert found before writing tells an added place from an
     updated one."""
+    if not isinstance(upload, PlaceImport):
+        raise TypeError("import_places takes a PlaceImport from prepare_import(), made before the transaction")
     require_role(session, actor_id, ADMIN)
-    places = parse_places(text)
     now = now or utcnow()
     added, updated = [], []
-    for fields in places:
+    for fields in upload.places:
         _, before = _upsert(session, fields, now)
         (added if before is None else updated).append(fields["id"])
     record(session, actor_id=actor_id, action="places.import", target_type="place",

@@ -1,7 +1,9 @@
 """The review queue: pending claims (self-reported or flagged check-ins) and anomaly flags, decided by admins.
 
-Decisions go through points.claims (one entry per claim however often it is approved; a reversal when a
-credited claim is rejected); this module adds the queue, bulk decisions, reason templates and flag closing.
+Decisions go through points.claims (one entry per claim however often it is approved); a queue decision
+never overturns another admin's: the second of approve-vs-reject is refused as already decided (undoing a
+credit is claims.reject_claim's reversal). This module adds the queue, bulk decisions, reason templates and
+flag closing.
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,12 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 from sqlmodel import Session
 
-from db.engine import write_session
+from db.engine import read_session, write_session
 from db.models import AnomalyFlag, CheckIn, Checkpoint, Claim, User
 from points import audit, claims
 from points.anomalies import raise_flags
 from points.clock import utcnow
 from points.errors import DomainError
+from points.ledger import lock_balance
 from points.roles import ADMIN, STAFF_READERS, require_role
 
 QUEUE_LIMIT = 200
@@ -25,10 +28,14 @@ FLAG_OUTCOMES = ("resolved", "dismissed")
 SOURCES = ("self", "checkin")
 
 
-def refresh_flags(session: Session, *, actor_id: int, now: datetime | None = None) -> int:
-    """Admins look for new anomalies when they open the queue; auditors read what is there."""
-    require_role(session, actor_id, ADMIN)
-    return raise_flags(session, now=now)
+def refresh_flags(*, actor_id: int, now: datetime | None = None) -> int:
+    """Admins look for new anomalies when they open the queue; auditors read what is there.
+
+    Opens its own transactions: the scan reads, and only new flags take the write lock, briefly.
+    """
+    with read_session() as session:
+        require_role(session, actor_id, ADMIN)
+    return raise_flags(now=now)
 
 
 @dataclass(frozen=True)
@@ -84,10 +91,28 @@ def _close_flags_of(session: Session, claim: Claim, checkin: CheckIn | None) -> 
             session.add(flag)
 
 
+def _refuse_other_decision(session: Session, *, claim_id: int, approve: bool) -> None:
+    """Two admins looking at the same pending claim: the second decision must not overturn the first.
+
+    The status is re-read under the claimant's balance lock, which every decision on a claim takes, so a
+    decision committed a moment ago by another admin is seen here. Repeating the same decision (a double
+    click) is allowed: it returns the first result. Undoing a credit is a deliberate act, not a queue click.
+    """
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise DomainError("unknown_claim")
+    lock_balance(session, claim.user_id)
+    session.refresh(claim)
+    if claim.status != "pending" and (claim.status in claims.CREDITED) != approve:
+        raise DomainError("claim_already_decided")
+
+
 def decide(session: Session, *, actor_id: int, claim_id: int, approve: bool, reason: str | None,
            now: datetime | None = None) -> claims.ClaimResult:
-    """Approve or reject one claim, then bring its check-in and flags in line with the decision."""
+    """Decide one pending claim, then bring its check-in and flags in line with the decision."""
     now = now or utcnow()
+    require_role(session, actor_id, ADMIN)
+    _refuse_other_decision(session, claim_id=claim_id, approve=approve)
     if approve:
         result = claims.approve_claim(session, actor_id=actor_id, claim_id=claim_id, reason=reason, now=now)
     else:

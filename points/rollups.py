@@ -1,17 +1,22 @@
 """Daily and monthly city aggregates folded incrementally from the ledger, so the dashboard never scans it.
 
-A watermark row remembers the last ledger id folded in; each refresh reads only newer entries, in batches
-of short transactions. An entry counts in its owner's district as it is at folding time. `points.ledger.post` stays untouched: the dashboard and `manage.py refresh-rollups`
-call `refresh_rollups()` before reading.
+A watermark row remembers the last ledger id folded in; each refresh reads only newer entries, in batches.
+A batch is read and summed in a read session, up to the settled head (`committed_max_id`), then applied in a
+short write that first re-checks the watermark: if another refresh moved it meanwhile, the batch is dropped
+and read again from there, so no entry is ever counted twice and no write lock is held while 50,000 entries
+are read (on SQLite that lock holds every credit in the city). An entry counts in its owner's district as it
+is when the batch is read. `points.ledger.post` stays untouched: the dashboard and
+`manage.py refresh-rollups` call `refresh_rollups()` before reading.
 """
 from collections import defaultdict
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from db.engine import get_engine, is_sqlite, locked, write_session
+from db.engine import get_engine, is_sqlite, locked, read_session, write_session
 from db.models import DailyRollup, LedgerEntry, MonthlyRollup, RollupWatermark, User
 from points.clock import city_zone, utcnow
 
@@ -25,11 +30,12 @@ def committed_max_id() -> int:
 
     PostgreSQL hands out ids before commit, so id 100 can appear after id 101: a short SHARE lock waits for
     writers in flight, after which every id up to max(id) is settled. SQLite writers are serial already.
+    The lock is taken by a function with the owner's rights (0005): the portal's role may not lock the ledger.
     """
     engine = get_engine()
     with Session(engine) as session, session.begin():
         if not is_sqlite(engine):
-            session.execute(text("LOCK TABLE ledgerentry IN SHARE MODE"))
+            session.execute(text("SELECT green_egret_settle_ledger()"))
         return session.execute(select(func.coalesce(func.max(LedgerEntry.id), 0))).scalar_one()
 
 
@@ -88,36 +94,60 @@ def merge(session: Session, table, period_name: str, totals: dict[RollupKey, lis
         session.execute(insert(table), inserts)
 
 
-def fold_batch(session: Session, *, upto: int, limit: int = BATCH_SIZE) -> int:
-    """Fold up to `limit` entries after the watermark (and not beyond id `upto`); return how many."""
-    mark = lock_watermark(session)
-    rows = session.execute(
-        select(LedgerEntry.id, LedgerEntry.created_at, LedgerEntry.kind, LedgerEntry.action_code,
-               LedgerEntry.points, LedgerEntry.co2e_g, User.district)
-        .join(User, User.id == LedgerEntry.user_id)
-        .where(LedgerEntry.id > mark.last_entry_id, LedgerEntry.id <= upto)
-        .order_by(LedgerEntry.id).limit(limit)).all()
-    if not rows:
-        return 0
+@dataclass(frozen=True)
+class Batch:
+    """Sums of the entries after watermark `after` up to `last_id`, made in a read session."""
+
+    after: int
+    last_id: int
+    count: int
+    totals: dict[RollupKey, list[int]]
+
+
+NEW_ENTRIES = (select(LedgerEntry.id, LedgerEntry.created_at, LedgerEntry.kind, LedgerEntry.action_code,
+                      LedgerEntry.points, LedgerEntry.co2e_g, User.district)
+               .join(User, User.id == LedgerEntry.user_id)
+               .where(LedgerEntry.id > bindparam("after"), LedgerEntry.id <= bindparam("upto"))
+               .order_by(LedgerEntry.id).limit(bindparam("limit")))
+
+
+def read_batch(session: Session, *, upto: int, limit: int = BATCH_SIZE) -> Batch:
+    """Read and sum up to `limit` entries after the watermark (and not beyond the settled id `upto`)."""
+    after = watermark(session)
+    rows = session.execute(NEW_ENTRIES, {"after": after, "upto": upto, "limit": limit}).all()
     totals, last_id = sum_entries(rows)
-    merge(session, DailyRollup.__table__, "day", totals)
-    merge(session, MonthlyRollup.__table__, "month", by_month(totals))
-    mark.last_entry_id = last_id
+    return Batch(after, last_id, len(rows), totals)
+
+
+def apply_batch(session: Session, batch: Batch) -> bool:
+    """Add the batch's sums and move the watermark, unless another refresh moved it since the read
+    (then nothing is written and False returned: those entries are already counted)."""
+    mark = lock_watermark(session)
+    if mark.last_entry_id != batch.after:
+        return False
+    merge(session, DailyRollup.__table__, "day", batch.totals)
+    merge(session, MonthlyRollup.__table__, "month", by_month(batch.totals))
+    mark.last_entry_id = batch.last_id
     mark.updated_at = utcnow()
     session.add(mark)
-    return len(rows)
+    return True
 
 
 def refresh_rollups(*, batch_size: int = BATCH_SIZE) -> int:
-    """Bring the rollups up to the ledger's settled head; returns the number of entries folded in."""
+    """Bring the rollups up to the ledger's settled head; returns the number of entries this call folded in."""
     upto = committed_max_id()
     folded = 0
     while True:
-        with write_session() as session:
-            count = fold_batch(session, upto=upto, limit=batch_size)
-        folded += count
-        if count < batch_size:
+        with read_session() as session:
+            batch = read_batch(session, upto=upto, limit=batch_size)
+        if not batch.count:
             return folded
+        with write_session() as session:
+            applied = apply_batch(session, batch)
+        if applied:
+            folded += batch.count
+            if batch.count < batch_size:
+                return folded
 
 
 def watermark(session: Session) -> int:

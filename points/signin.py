@@ -2,9 +2,13 @@
 
 Signing in inside Streamlit yields a one-time hand-off token; the browser trades it at POST /auth/session
 for the cookie. Only SHA-256 digests of tokens are stored, so a copy of the database signs nobody in.
+
+`sign_in`, `register` and `change_password` own their transactions: argon2 (~0.2 s) runs between them with
+none open, because on SQLite a write transaction stalls every credit in the city (DESIGN traps).
 """
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -12,9 +16,13 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from db.config import get_settings
+from db.engine import read_session, write_session
 from db.models import SignInSession, User
-from points.accounts import active_user
+from points import accounts, passwords
+from points.accounts import Missed, active_user
 from points.clock import utcnow
+from points.errors import DomainError
+from points.roles import require_role
 
 IDLE_TIMEOUT = timedelta(hours=12)
 ABSOLUTE_LIFETIME = timedelta(days=14)
@@ -105,7 +113,64 @@ def end_session(session: Session, *, session_id: str | None, now: datetime | Non
                         .values(ended_at=now or utcnow()))
 
 
-def end_all_sessions(session: Session, *, user_id: int, now: datetime | None = None) -> None:
-    session.execute(update(SignInSession).where(SignInSession.user_id == user_id,
-                                                SignInSession.ended_at.is_(None))
-                    .values(ended_at=now or utcnow()))
+def end_all_sessions(session: Session, *, user_id: int, now: datetime | None = None,
+                     keep: str | None = None) -> None:
+    """End the user's sessions, but for `keep` (the browser that asked, e.g. to change the password)."""
+    query = update(SignInSession).where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
+    if keep:
+        query = query.where(SignInSession.id != keep)
+    session.execute(query.values(ended_at=now or utcnow()))
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new server-side session: its token, the browser's hand-off, and what the owner should be told."""
+
+    user: User
+    token: str
+    handoff: str
+    missed: Missed
+
+
+def sign_in(*, username: str, password: str, client: str, now: datetime | None = None) -> SignedIn:
+    """Read, verify with no transaction open, then record the outcome and open the session in one short
+    write. A refusal is raised after the failure is committed."""
+    now = now or utcnow()
+    with read_session() as session:
+        attempt = accounts.begin_signin(session, username=username, client=client, now=now)
+    verified = attempt.verify(password)
+    with write_session() as session:
+        outcome = accounts.finish_signin(session, attempt, verified=verified, now=now)
+        if outcome is not None:
+            user, missed = outcome
+            token, handoff = start_session(session, user_id=user.id, now=now)
+    if outcome is None:
+        raise DomainError("signin_failed")
+    return SignedIn(user, token, handoff, missed)
+
+
+def register(*, client: str, password: str, now: datetime | None = None, **fields) -> SignedIn:
+    """Sign up and sign in at once: the throttle is read first, so a refused client costs no hashing."""
+    now = now or utcnow()
+    with read_session() as session:
+        accounts.refuse_frequent_registration(session, client=client, now=now)
+    secret = passwords.new_password(password, username=accounts.normalise_username(fields.get("username", "")),
+                                    display_name=fields.get("display_name", ""))
+    with write_session() as session:
+        user = accounts.register(session, client=client, now=now, password=secret, **fields)
+        token, handoff = start_session(session, user_id=user.id, now=now)
+    return SignedIn(user, token, handoff, Missed(0, None))
+
+
+def change_password(*, user_id: int, old_password: str, new_password: str, keep_session_id: str | None,
+                    now: datetime | None = None) -> None:
+    """Replace the password and end every other session of the user: whoever knew the old one is out,
+    the browser that changed it (`keep_session_id`) stays signed in."""
+    with read_session() as session:
+        user = require_role(session, user_id)
+    if not passwords.verify_password(user.password_hash, old_password):
+        raise DomainError("password_wrong")
+    secret = passwords.new_password(new_password, username=user.username, display_name=user.display_name)
+    with write_session() as session:
+        accounts.replace_password(session, user_id=user_id, verified_hash=user.password_hash, password=secret)
+        end_all_sessions(session, user_id=user_id, now=now, keep=keep_session_id)

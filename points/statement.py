@@ -1,5 +1,4 @@
 """A resident's statement: paged entries with the factor each used, CSV exports, and the home page figures."""
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,6 +10,7 @@ from sqlmodel import Session
 from db.models import ActionType, Claim, LedgerEntry
 from points.clock import local_day, local_day_bounds, utcnow, week_start
 from points.ledger import get_balance
+from points.spreadsheet import SafeWriter
 from points.verify import STREAM_BATCH
 
 PAGE_SIZE = 20
@@ -81,7 +81,7 @@ def _csv_record(row: StatementRow) -> list:
 
 
 def write_csv(rows: Iterable[StatementRow], out: IO[str]) -> int:
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(CSV_COLUMNS)
     count = 0
     for row in rows:

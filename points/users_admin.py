@@ -54,13 +54,12 @@ def set_disabled(session: Session, *, actor_id: int, user_id: int, disabled: boo
 
 
 def unlock(session: Session, *, actor_id: int, user_id: int) -> User:
-    """Clear a sign-in lock-out after failed passwords."""
+    """Lift the sign-in backoff on an account, from every client."""
     require_role(session, actor_id, ADMIN)
     user = _target(session, user_id)
+    until = accounts.backed_off_until(session, username=user.username)
     audit.record(session, actor_id=actor_id, action="user.unlock", target_type="user", target_id=user.id,
-                 before={"failed_signins": user.failed_signins,
-                         "locked_until": user.locked_until.isoformat() if user.locked_until else None},
-                 after={"failed_signins": 0, "locked_until": None})
-    user.failed_signins, user.first_failed_at, user.locked_until = 0, None, None
-    session.add(user)
+                 before={"backed_off_until": until.isoformat() if until else None},
+                 after={"backed_off_until": None})
+    accounts.lift_backoff(session, username=user.username)
     return user

@@ -1,7 +1,9 @@
 """Ledger verification: every chain recomputed with the server secret, every balance re-added.
 
-`ledger_head_digest` is one value over all users' chain heads, kept outside the database, so even someone
-who holds the secret cannot quietly cut the newest entries off a chain.
+The chains alone cannot see a tail cut: whoever may drop the append-only triggers can delete a user's newest
+entries and roll the Balance back, and every chain still verifies. `ledger_head_digest` (printed by
+`manage.py ledger-head`) and the anchors of points.anchors (`ledger-head --append FILE`, checked by
+`verify-ledger --against FILE`) are kept outside the database for that.
 """
 import hashlib
 from dataclasses import dataclass
@@ -42,7 +44,8 @@ def _check_chain(user_id: int, entries, balance: Balance | None) -> tuple[int, B
         if entry.prev_hash != prev_hash:
             return count, BadEntry(user_id, entry.seq, "prev_hash", "prev_hash differs from the previous hash")
         if chain_hash(prev_hash, entry) != entry.hash:
-            return count, BadEntry(user_id, entry.seq, "hash", "hash differs from the entry's content")
+            return count, BadEntry(user_id, entry.seq, "hash",
+                                   f"hash differs from the content of entry id {entry.id} (edited or renumbered)")
         points, co2e_g = points + entry.points, co2e_g + entry.co2e_g
         if points < 0:
             return count, BadEntry(user_id, entry.seq, "negative", "the running balance goes below zero")

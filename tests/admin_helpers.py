@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from db.engine import read_session, write_session
 from db.models import AuditLog, LedgerEntry
 from points.catalogue import load_catalogue
-from points.claims import submit_claim
+from points.claims import prepare_photo, submit_claim
 from points.clock import utcnow
 from points.ledger import get_balance
 
@@ -21,9 +21,10 @@ def pending_claim(user_id: int, *, action_code: str = "metro", quantity: float =
                   now: datetime | None = None, photo: bytes | None = None) -> int:
     """A metro trip above the 40 km plausibility limit: it waits for an admin (50 km earn 2335 points)."""
     now = now or utcnow()
+    evidence = prepare_photo(photo)  # as the page does: before the write transaction
     with write_session() as session:
         result = submit_claim(session, user_id=user_id, action_code=action_code, quantity=quantity,
-                              occurred_at=now, idempotency_key=f"claim:{uuid.uuid4()}", now=now, photo=photo)
+                              occurred_at=now, idempotency_key=f"claim:{uuid.uuid4()}", now=now, photo=evidence)
     assert result.status == "pending"
     return result.claim.id
 

@@ -7,9 +7,11 @@ import streamlit as st
 from db.engine import read_session, write_session
 from db.models import User
 from points import signin
-from points.accounts import active_user, authenticate
-from points.errors import DomainError
+from points.accounts import active_user
 from points.signin import COOKIE_NAME
+from ui import format as fmt
+from ui.client import client_address
+from ui.i18n import current_language, t
 
 # Touching any sooner than the server moves last_seen_at would be a write that changes nothing.
 TOUCH_EVERY_SECONDS = signin.TOUCH_EVERY.total_seconds()
@@ -30,7 +32,7 @@ def _touch(session_id: str) -> None:
 
 
 def _forget() -> None:
-    for key in ("user_id", "sid", "touched_at", "cookie_handoff"):
+    for key in ("user_id", "sid", "touched_at", "cookie_handoff", "signin_notice"):
         st.session_state.pop(key, None)
 
 
@@ -57,21 +59,51 @@ def current_user() -> User | None:
     return user
 
 
-def sign_in(username: str, password: str) -> User:
-    """Check the password, open a server-side session and queue the cookie hand-off for the browser."""
-    with write_session() as session:
-        user = authenticate(session, username=username, password=password)
-        if user is not None:
-            token, handoff = signin.start_session(session, user_id=user.id)
-    if user is None:
-        raise DomainError("signin_failed")
+def _remember(signed: signin.SignedIn) -> None:
+    """This browser is now signed in; the cookie follows through the hand-off, the notice on the next run."""
     _forget()
-    st.session_state["sid"] = signin.session_id_for_token(token)
-    st.session_state["user_id"] = user.id
-    st.session_state["cookie_handoff"] = handoff
-    if user.language:
-        st.session_state["lang"] = user.language
-    return user
+    st.session_state["sid"] = signin.session_id_for_token(signed.token)
+    st.session_state["user_id"] = signed.user.id
+    st.session_state["cookie_handoff"] = signed.handoff
+    if signed.missed.count:
+        st.session_state["signin_notice"] = signed.missed
+    if signed.user.language:
+        st.session_state["lang"] = signed.user.language
+
+
+def sign_in(username: str, password: str) -> User:
+    """Check the password (outside any write), open a server-side session and queue the cookie hand-off."""
+    signed = signin.sign_in(username=username, password=password, client=client_address())
+    _remember(signed)
+    return signed.user
+
+
+def register(*, username: str, display_name: str, password: str, leaderboard_opt_in: bool) -> User:
+    """Create a resident account from this browser and sign it in, in the same short write."""
+    signed = signin.register(client=client_address(), username=username, display_name=display_name,
+                             password=password, language=current_language(), leaderboard_opt_in=leaderboard_opt_in)
+    _remember(signed)
+    return signed.user
+
+
+def change_password(user: User, *, old_password: str, new_password: str) -> None:
+    """Every other browser signed in as this user is signed out; this one stays."""
+    signin.change_password(user_id=user.id, old_password=old_password, new_password=new_password,
+                           keep_session_id=st.session_state.get("sid") or _cookie_session_id())
+
+
+def _dismiss_signin_notice() -> None:
+    st.session_state.pop("signin_notice", None)
+
+
+def show_signin_notice() -> None:
+    """After signing in, until the owner dismisses it: how often the account's password was tried wrongly
+    since the last sign-in (kept across reruns: the redirect after sign-in would swallow a one-shot notice)."""
+    missed = st.session_state.get("signin_notice")
+    if missed is not None:
+        st.warning(t("accounts.missed_signins", count=missed.count, when=fmt.moment(missed.last_at)),
+                   icon=":material/shield:")
+        st.button(t("accounts.notice_dismiss"), key="signin_notice_dismiss", on_click=_dismiss_signin_notice)
 
 
 def sign_out() -> None:

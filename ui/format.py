@@ -1,4 +1,5 @@
-"""Numbers, masses and dates in the reader's locale (Babel), times in the city's zone."""
+"""Numbers, masses and dates in the reader's locale (Babel), times in the city's zone; user text as plain text."""
+import re
 from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
@@ -6,6 +7,18 @@ from babel.numbers import format_decimal
 
 from points.clock import city_zone
 from ui.i18n import babel_locale
+
+
+# CommonMark lets any ASCII punctuation be escaped; these are the inline ones Streamlit's Markdown acts on (links,
+# images, emphasis, code, tables, :emoji: and :colour[...] directives, $math$) and "#" (a heading). Hyphens and dots
+# stay: "clean-up" must read as typed in the page's source too, and a stray list marker does no harm.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$:])")
+
+
+def plain(text: str) -> str:
+    """User text (an event's title) shown through a Markdown element reads as typed: an organiser's
+    `![x](https://tracker/)` must not make every visitor's browser fetch an image, nor `[x](javascript:…)` be a link."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def number(value: float | int, digits: int = 0) -> str:

@@ -6,12 +6,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from db.config import get_settings
 from db.engine import read_session, write_session
 from db.migrate import current_revision, head_revision
 from points import signin
 from points.errors import DomainError
 from points.ledger_browser import LedgerFilter, export_csv, filtered_query
 from points.roles import STAFF_READERS, require_role
+from ui.client import forwarded_client
 from ui.vendor_assets import VENDOR_MOUNT
 
 COOKIE_MAX_AGE = int(signin.ABSOLUTE_LIFETIME.total_seconds())
@@ -35,6 +37,15 @@ def _same_origin(request: Request) -> bool:
     return origin is None or origin.split("://", 1)[-1] == request.headers.get("host")
 
 
+def cookie_secure(request: Request) -> bool:
+    """Secure behind a TLS-terminating proxy too, where the portal itself only ever sees plain HTTP: by the
+    setting, or by X-Forwarded-Proto as written by the outermost proxy we trust (the X-Forwarded-For rule)."""
+    settings = get_settings()
+    hops = settings.trusted_proxies
+    forwarded = forwarded_client(request.headers.getlist("x-forwarded-proto"), hops) if hops > 0 else None
+    return settings.cookie_secure or request.url.scheme == "https" or (forwarded or "").lower() == "https"
+
+
 async def open_session(request: Request) -> Response:
     if not _same_origin(request):
         return Response(status_code=403)
@@ -48,7 +59,7 @@ async def open_session(request: Request) -> Response:
         return Response(status_code=403)
     response = Response(status_code=204)
     response.set_cookie(signin.COOKIE_NAME, cookie, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", path="/")
+                        secure=cookie_secure(request), path="/")
     return response
 
 
@@ -59,7 +70,7 @@ async def close_session(request: Request) -> Response:
     with write_session() as session:
         signin.end_session(session, session_id=session_id)
     response = Response(status_code=204)
-    response.delete_cookie(signin.COOKIE_NAME, path="/", httponly=True, samesite="lax")
+    response.delete_cookie(signin.COOKIE_NAME, path="/", httponly=True, samesite="lax", secure=cookie_secure(request))
     return response
 
 

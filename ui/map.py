@@ -2,6 +2,11 @@
 
 Popups and tooltips end up inside JavaScript template literals (`...`) parsed as HTML by jQuery, so names
 are escaped for HTML *and* for the template literal ($, backslash, backtick): names are data, never markup.
+
+Names are never code either. branca wraps what each folium element renders in `Element(text)`, which
+compiles that text *again* as a Jinja2 template, so `{{ 7*7 }}` in a place name would show 49 and `{% %}` would
+run Python on the server. Every element of the map is therefore one of the classes below, which hand their
+output to the page verbatim, and the map refuses to render any other (see `_check_no_retemplating`).
 """
 import copy
 import hashlib
@@ -11,7 +16,7 @@ from datetime import datetime
 
 import folium
 import streamlit as st
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 from streamlit_folium import st_folium
@@ -38,23 +43,97 @@ TILES = {
 GCJ_TILES = ("amap", "tencent")
 
 
-class OfflineMap(folium.Map):
+class _Verbatim(Element):
+    """Text already rendered from a template, written to the page as it is (branca's Element would compile it)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _NoRetemplate(MacroElement):
+    """Mixin listed after a folium class: branca's MacroElement.render, with the macros' output kept verbatim.
+
+    folium's own render methods end in super().render(), which the method order sends here."""
+
+    def render(self, **kwargs):
+        figure, macros = self.get_root(), self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if part in macros:
+                getattr(figure, part).add_child(_Verbatim(macros[part](self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _Popup(folium.Popup):
+    """folium's Popup renders one whole template (no macros) and hands the result to Element: keep it verbatim."""
+
+    def render(self, **kwargs):
+        for child in self._children.values():
+            child.render(**kwargs)
+        self.get_root().script.add_child(_Verbatim(self._template.render(this=self, kwargs=kwargs)),
+                                         name=self.get_name())
+
+
+class _Tooltip(folium.Tooltip, _NoRetemplate):
+    """A place's or checkpoint's name."""
+
+
+class _Marker(folium.Marker, _NoRetemplate):
+    """Coordinates and options only, but its popup and tooltip are rendered through it."""
+
+
+class _DivIcon(folium.DivIcon, _NoRetemplate):
+    """Its html is the pin's own markup; kept verbatim so a future label in it stays text."""
+
+
+class _PolyLine(folium.PolyLine, _NoRetemplate):
+    """A trail; class names carry the place id the browser tests look for."""
+
+
+class _TileLayer(folium.TileLayer, _NoRetemplate):
+    """Its attribution and (translated) name are in its script."""
+
+
+class _FeatureGroup(folium.FeatureGroup, _NoRetemplate):
+    """The trails' layer."""
+
+
+class _LayerControl(folium.LayerControl, _NoRetemplate):
+    """Layer names (translated kind labels) are in its script."""
+
+
+class OfflineCluster(MarkerCluster, _NoRetemplate):
+    default_js = MARKERCLUSTER_JS
+    default_css = MARKERCLUSTER_CSS
+
+
+def _check_no_retemplating(element: Element) -> None:
+    """Refuse a map holding a plain folium element: its text, names included, would be compiled as a template.
+
+    Only what build_map added is checked; folium adds a few text-free helpers of its own while rendering."""
+    for child in element._children.values():
+        if not isinstance(child, (_NoRetemplate, _Popup)):
+            raise TypeError(f"{type(child).__name__} re-templates its text: use a ui/map.py element class")
+        _check_no_retemplating(child)
+
+
+class OfflineMap(folium.Map, _NoRetemplate):
     default_js = LEAFLET_JS
     default_css = LEAFLET_CSS
 
     def render(self, **kwargs):
         """Render once: re-rendering rebuilds every popup's template (~0.1 s and more), the cached map needn't."""
         if not getattr(self, "_rendered_once", False):
+            _check_no_retemplating(self)
             super().render(**kwargs)
             self._rendered_once = True
 
 
-class OfflineCluster(MarkerCluster):
-    default_js = MARKERCLUSTER_JS
-    default_css = MARKERCLUSTER_CSS
-
-
-class _Notes(MacroElement):
+class _Notes(_NoRetemplate):
     """The legend, and a notice shown once if tiles fail to load (markers and the list still work)."""
 
     _template = Template("""
@@ -147,33 +226,33 @@ def build_map(places: list[Place], *, language: str, tiles: str = "osm", now: da
     say = words(language)
     url, attribution, subdomains = TILES.get(tiles, TILES["osm"])
     fmap = OfflineMap(location=_display(*CENTRE, tiles), zoom_start=12, tiles=None, control_scale=True)
-    folium.TileLayer(url, attr=attribution, subdomains=subdomains, name=say("map.tiles"), max_zoom=18,
-                     control=False).add_to(fmap)
+    _TileLayer(url, attr=attribution, subdomains=subdomains, name=say("map.tiles"), max_zoom=18,
+               control=False).add_to(fmap)
     layers = {}
     for kind in KINDS:
         label = say(f"map.kind.{kind}")
-        layers[kind] = (folium.FeatureGroup(name=esc(label)) if kind == "trail"
+        layers[kind] = (_FeatureGroup(name=esc(label)) if kind == "trail"
                         else OfflineCluster(name=esc(label), options={"disableClusteringAtZoom": 15}))
     for place in places:
         if not place.pinned or place.kind not in layers:
             continue
         closed = is_closed(place, now=now)
         colour = CLOSED_COLOUR if closed else KIND_COLOURS[place.kind]
-        popup = folium.Popup(popup_html(place, language, now), max_width=280)
-        tooltip = folium.Tooltip(esc(place_name(place, language)))
+        popup = _Popup(popup_html(place, language, now), max_width=280)
+        tooltip = _Tooltip(esc(place_name(place, language)))
         if place.kind == "trail":
             line = [_display(lat, lon, tiles) for lon, lat, *_ in place.geometry["coordinates"]]
-            folium.PolyLine(line, color=colour, weight=4, dash_array="8 8", popup=popup, tooltip=tooltip,
-                            class_name=f"ge-trail ge-place-{place.id}").add_to(layers["trail"])
+            _PolyLine(line, color=colour, weight=4, dash_array="8 8", popup=popup, tooltip=tooltip,
+                      class_name=f"ge-trail ge-place-{place.id}").add_to(layers["trail"])
         else:
             lon, lat = place.geometry["coordinates"][:2]
-            icon = folium.DivIcon(html=f'<div style="width:14px;height:14px;border-radius:7px;background:{colour};'
-                                       'border:2px solid #fff;box-shadow:0 0 2px #000"></div>',
-                                  icon_size=(14, 14), icon_anchor=(7, 7), class_name=f"ge-pin ge-place-{place.id}")
-            folium.Marker(_display(lat, lon, tiles), icon=icon, popup=popup, tooltip=tooltip).add_to(layers[place.kind])
+            icon = _DivIcon(html=f'<div style="width:14px;height:14px;border-radius:7px;background:{colour};'
+                                 'border:2px solid #fff;box-shadow:0 0 2px #000"></div>',
+                            icon_size=(14, 14), icon_anchor=(7, 7), class_name=f"ge-pin ge-place-{place.id}")
+            _Marker(_display(lat, lon, tiles), icon=icon, popup=popup, tooltip=tooltip).add_to(layers[place.kind])
     for layer in layers.values():
         layer.add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    _LayerControl(collapsed=False).add_to(fmap)
     _Notes(_legend(language), say("map.tiles_failed")).add_to(fmap)
     return fmap
 

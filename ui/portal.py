@@ -101,6 +101,7 @@ def run_portal() -> None:
     language_switch()
     if user is not None:
         st.sidebar.caption(t("portal.signed_in_as", name=user.display_name))
+        auth.show_signin_notice()
         if st.sidebar.button(t("portal.sign_out"), key="sign_out"):
             auth.sign_out()
             st.rerun()

@@ -3,12 +3,13 @@ from functools import partial
 
 import streamlit as st
 
+from points.errors import DomainError
 from points.leaderboard import set_leaderboard
 from points.privacy import delete_my_account, export_my_data
 from ui import auth
 from ui.attempt import attempt
 from ui.downloads import download_on_click
-from ui.i18n import t
+from ui.i18n import error_text, t
 
 
 def _leaderboard_form(user) -> None:
@@ -40,9 +41,13 @@ def _delete(user) -> None:
         if not sure:
             st.error(t("score.privacy.delete_tick_first"))
             return
-        if attempt(lambda session: delete_my_account(session, user_id=user.id, password=password)).ok:
-            auth.sign_out()
-            st.rerun()
+        try:
+            delete_my_account(user_id=user.id, password=password)
+        except DomainError as error:
+            st.error(error_text(error))
+            return
+        auth.sign_out()
+        st.rerun()
 
 
 def privacy_panel(user) -> None:

@@ -1,14 +1,13 @@
 """QR helpers for pages: show a code, read codes from a camera photo, name a checkpoint in the reader's language."""
-import io
-
 import streamlit as st
 import zxingcpp
-from PIL import Image, UnidentifiedImageError
 
 from db.models import Checkpoint
-from points.posters import qr_png
+from points import images
+from points.errors import DomainError
 from points.personal_code import LIFETIME, issue_code
-from ui.i18n import localized, t
+from points.posters import qr_png
+from ui.i18n import error_text, localized, t
 
 
 def show_code(text: str, *, caption: str | None = None, width: int = 320) -> None:
@@ -24,13 +23,25 @@ def personal_code_panel(user) -> None:
 
 
 def decode_codes(photo: bytes) -> list[str]:
-    """Every QR or barcode text zxing-cpp finds in a photo (no system library needed)."""
-    try:
-        image = Image.open(io.BytesIO(photo))
-        image.load()
-    except (UnidentifiedImageError, OSError):
+    """Every QR or barcode text zxing-cpp finds in a photo, read from a scaled-down copy (points.images).
+
+    DomainError for a non-image or an image over the pixel cap, refused before anything is decoded.
+    """
+    return [found.text for found in zxingcpp.read_barcodes(images.for_scan(photo)) if found.valid]
+
+
+def camera_codes(photo) -> list[str]:
+    """Codes in a camera photo (an UploadedFile or None); says why when there are none. Call before any write."""
+    if photo is None:
         return []
-    return [found.text for found in zxingcpp.read_barcodes(image.convert("RGB")) if found.valid]
+    try:
+        found = decode_codes(photo.getvalue())
+    except DomainError as error:
+        st.error(error_text(error))
+        return []
+    if not found:
+        st.warning(t("checkin.station.no_code"))
+    return found
 
 
 def title_of(checkpoint: Checkpoint) -> str:

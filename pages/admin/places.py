@@ -3,12 +3,13 @@ import streamlit as st
 
 from db.engine import read_session
 from points.clock import local_day, local_day_bounds, utcnow
-from points.places import DISTRICTS, FACILITIES, KINDS, export_places, import_places, list_places, save_place, \
-    set_closure
+from points.errors import DomainError
+from points.places import DISTRICTS, FACILITIES, KINDS, export_places, import_places, list_places, prepare_import, \
+    save_place, set_closure
 from ui import auth
 from ui.attempt import attempt
 from ui.downloads import download_on_click
-from ui.i18n import current_language, t
+from ui.i18n import current_language, error_text, t
 from ui.map import CENTRE, place_name, words
 
 user = auth.current_user()
@@ -72,5 +73,10 @@ st.subheader(t("map.admin.import"))
 upload = st.file_uploader(t("map.admin.import"), type=["geojson", "json"], help=t("map.admin.import_help"),
                           label_visibility="collapsed")
 if upload is not None and st.button(t("map.admin.import_button"), key="place_import"):
-    write_and_say(lambda s: import_places(s, actor_id=user.id, text=upload.getvalue()), "map.admin.imported")
+    try:
+        prepared = prepare_import(upload.getvalue())  # parsed and validated before the write opens
+    except DomainError as error:
+        st.error(error_text(error))
+    else:
+        write_and_say(lambda s: import_places(s, actor_id=user.id, upload=prepared), "map.admin.imported")
 download_on_click(t("map.admin.export"), export_places, file_name="places.geojson", mime="application/geo+json")

@@ -1,7 +1,7 @@
 """Review queue: pending claims with their evidence, decided one by one or in bulk, and anomaly flags."""
 import streamlit as st
 
-from db.engine import read_session, write_session
+from db.engine import read_session
 from points.catalogue import list_current
 from points.review import FLAG_OUTCOMES, SOURCES, close_flag, decide_many, open_flags, pending_claims, refresh_flags
 from ui import format as fmt
@@ -16,9 +16,8 @@ user, can_change = staff_user()
 st.title(t("nav.review"))
 for kind, message in st.session_state.pop("review_messages", []):
     getattr(st, kind)(message)
-if can_change and due("flag_scan", FLAG_SCAN_EVERY_SECONDS):  # not on every click: it holds the write lock
-    with write_session() as session:
-        refresh_flags(session, actor_id=user.id)
+if can_change and due("flag_scan", FLAG_SCAN_EVERY_SECONDS):  # not on every click: it scans the ledger
+    refresh_flags(actor_id=user.id)
 
 with read_session() as session:
     actions = {action.code: action.name_zh if current_language() == "zh" else action.name_en
@@ -48,7 +47,7 @@ with st.form("review_decision"):
                 st.caption(t("admin.review.why", reason=known_label("admin.review.reason_code", claim.status_reason)))
             if item.checkpoint is not None:
                 title = item.checkpoint.title_zh if current_language() == "zh" else item.checkpoint.title_en
-                st.caption(t("admin.review.checkpoint", title=title))
+                st.caption(t("admin.review.checkpoint", title=fmt.plain(title)))
             if claim.note:
                 st.text(claim.note)
             if claim.photo:

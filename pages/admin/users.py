@@ -2,8 +2,7 @@
 import streamlit as st
 
 from db.engine import read_session
-from points.accounts import is_locked
-from points.clock import utcnow
+from points.accounts import backed_off_until
 from points.roles import ROLES
 from points.users_admin import change_role, search_users, set_disabled, unlock
 from ui import format as fmt
@@ -21,14 +20,15 @@ role_filter = labels(["", *ROLES], every("role."))
 role = right.selectbox(t("admin.users.role"), list(role_filter), key="users_role", format_func=role_filter.get)
 with read_session() as session:
     found = search_users(session, actor_id=user.id, text=needle, role=role)
+    held = {person.id: backed_off_until(session, username=person.username) for person in found}
 
 
 def state(person) -> str:
-    """Locked only while the lock-out lasts: a lapsed locked_until stays set until a good sign-in or an unlock."""
+    """Held back while some client's sign-in backoff on the account lasts (an unlock lifts it)."""
     if person.disabled:
         return t("admin.users.disabled")
-    if is_locked(person, utcnow()):
-        return t("admin.users.locked_until", when=fmt.moment(person.locked_until))
+    if held[person.id]:
+        return t("admin.users.locked_until", when=fmt.moment(held[person.id]))
     return t("admin.users.active")
 
 

@@ -8,7 +8,7 @@ from ui import auth
 from ui.attempt import attempt
 from ui.format import grams, number
 from ui.i18n import t
-from ui.qr import decode_codes, title_of
+from ui.qr import camera_codes, title_of
 
 user = auth.current_user()
 st.title(t("nav.station"))
@@ -17,10 +17,7 @@ with read_session() as session:
 station_labels = {None: t("checkin.station.none")} | {station.id: title_of(station) for station in stations}
 station_id = st.selectbox(t("checkin.station.which"), list(station_labels), format_func=station_labels.get)
 
-photo = st.camera_input(t("checkin.station.camera"))
-found = decode_codes(photo.getvalue()) if photo is not None else []
-if photo is not None and not found:
-    st.warning(t("checkin.station.no_code"))
+found = camera_codes(st.camera_input(t("checkin.station.camera")))  # decoded here, before any write
 with st.form("station_credit", clear_on_submit=True):
     code = st.text_input(t("checkin.station.code"), value=found[0] if found else "", type="password")
     materials = {material: t(f"checkin.material.{material}") for material in MATERIALS}

@@ -5,7 +5,7 @@ from db.engine import read_session
 from points import checkpoints
 from ui import auth
 from ui.attempt import attempt
-from ui.format import moment, number
+from ui.format import moment, number, plain
 from ui.i18n import current_language, t
 from ui.qr import description_of, title_of
 
@@ -21,9 +21,9 @@ if not upcoming:
     st.info(t("checkin.no_upcoming"))
 for event, place, signed, mine in upcoming:
     with st.container(border=True):
-        st.subheader(title_of(event))
-        st.write(t("checkin.when_where", start=moment(event.starts_at), end=moment(event.ends_at), place=place))
-        st.caption(description_of(event))
+        st.subheader(plain(title_of(event)))
+        st.write(t("checkin.when_where", start=moment(event.starts_at), end=moment(event.ends_at), place=plain(place)))
+        st.caption(plain(description_of(event)))
         capacity = number(event.capacity) if event.capacity else "∞"
         st.caption(t("checkin.signups", count=number(signed), capacity=capacity))
         if user is None:
@@ -41,4 +41,4 @@ if user is not None:
         hours = checkpoints.my_hours(session, user_id=user.id)
     st.metric(t("checkin.my_hours"), number(hours, 1))
     for event in mine:
-        st.write(f"{moment(event.starts_at)} · {title_of(event)}")
+        st.write(f"{moment(event.starts_at)} · {plain(title_of(event))}")

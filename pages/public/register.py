@@ -1,11 +1,9 @@
 """Register: what is stored and why, and a separate consent for the leaderboard."""
 import streamlit as st
 
-from db.engine import write_session
-from points.accounts import register
 from points.errors import DomainError
 from ui import auth
-from ui.i18n import current_language, error_text, t
+from ui.i18n import error_text, t
 
 st.title(t("nav.register"))
 st.caption(t("account.privacy_notice"))
@@ -22,10 +20,7 @@ if submitted:
         st.error(t("error.password_mismatch"))
     else:
         try:
-            with write_session() as session:
-                register(session, username=username, display_name=display_name, password=password,
-                         language=current_language(), leaderboard_opt_in=opt_in)
-            auth.sign_in(username, password)
+            auth.register(username=username, display_name=display_name, password=password, leaderboard_opt_in=opt_in)
         except DomainError as error:
             st.error(error_text(error))
         else:

@@ -1,10 +1,9 @@
 """My account: profile, language and password."""
 import streamlit as st
 
-from points.accounts import change_password
+from points.errors import DomainError
 from ui import auth
-from ui.attempt import attempt
-from ui.i18n import t
+from ui.i18n import error_text, t
 from ui.privacy_panel import privacy_panel
 
 user = auth.current_user()
@@ -20,8 +19,13 @@ with st.form("change_password", clear_on_submit=True):
 if submitted:
     if new != repeat:
         st.error(t("error.password_mismatch"))
-    elif attempt(lambda session: change_password(session, user_id=user.id, old_password=old, new_password=new)).ok:
-        st.success(t("account.password_changed"))
+    else:
+        try:
+            auth.change_password(user, old_password=old, new_password=new)
+        except DomainError as error:
+            st.error(error_text(error))
+        else:
+            st.success(t("accounts.password_changed_others_out"))
 
 if user.role == "resident":
     privacy_panel(user)

@@ -7,11 +7,12 @@ import streamlit as st
 from db.engine import read_session
 from points.carbon import INTEGER_UNITS, MAX_QUANTITY
 from points.catalogue import loggable_actions
-from points.claims import MAX_DAYS_BACK, MAX_NOTE, occurred_at_for, submit_claim
+from points.claims import MAX_DAYS_BACK, MAX_NOTE, occurred_at_for, prepare_photo, submit_claim
 from points.clock import local_day, utcnow
+from points.errors import DomainError
 from ui import auth
 from ui.attempt import attempt
-from ui.i18n import t
+from ui.i18n import error_text, t
 from ui.ledger_text import action_name, limits_text, outcome_messages, preview_text, source_text, unit_label
 from ui.nav import page_link
 
@@ -30,6 +31,15 @@ def prefill_from_link(actions: dict) -> None:
     st.session_state["log_note"] = st.query_params.get("note", "")[:MAX_NOTE]
     for name in ("action", "quantity", "note"):
         st.query_params.pop(name, None)
+
+
+def prepared_photo(upload):
+    """The upload judged and re-encoded now, before the write transaction opens; a refusal ends the run."""
+    try:
+        return prepare_photo(upload.getvalue() if upload else None)
+    except DomainError as error:
+        st.error(error_text(error))
+        st.stop()
 
 
 def start_over() -> None:
@@ -76,9 +86,10 @@ if action.provisional:
     st.caption(t("ledger.provisional"))
 
 if st.button(t("ledger.submit"), type="primary", key="log_submit"):
+    evidence = prepared_photo(photo)
     result = attempt(lambda session: submit_claim(
         session, user_id=user.id, action_code=code, quantity=float(quantity), occurred_at=occurred_at_for(day),
-        idempotency_key=st.session_state["log_key"], note=note, photo=photo.getvalue() if photo else None))
+        idempotency_key=st.session_state["log_key"], note=note, photo=evidence))
     if result.ok:
         st.session_state["log_outcome"] = outcome_messages(result.value, action)
         st.rerun()

@@ -9,6 +9,7 @@ from db.models import ActionType, AuditLog, LedgerEntry, User
 from points.clock import utcnow
 from points.review import decide
 from tests.admin_helpers import balance_points, pending_claim, with_catalogue
+from tests.signin_support import fail_signins
 from tests.unit.test_claims import png
 
 
@@ -117,12 +118,11 @@ def test_disabling_a_user_is_audited_and_shown_in_the_audit_log(people, open_pag
     assert table["Before"].tolist() == ['{"disabled": false}']
 
 
-def test_only_a_lock_still_running_shows_as_locked(people, make_user, open_page):
+def test_only_a_backoff_still_running_shows_as_locked(people, make_user, open_page):
     admin, _, rita = people
-    rob = make_user("rob")
-    with write_session() as session:
-        session.get(User, rita.id).locked_until = utcnow() - timedelta(minutes=1)
-        session.get(User, rob.id).locked_until = utcnow() + timedelta(minutes=10)
+    make_user("rob")
+    fail_signins("rita", now=utcnow() - timedelta(minutes=10))
+    fail_signins("rob")
     table = open_page("pages/admin/users.py", admin).dataframe[0].value
     states = dict(zip(table["Username"], table["State"]))
     assert states["rita"] == "active"

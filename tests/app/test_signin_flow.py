@@ -25,7 +25,7 @@ def test_a_visitor_signs_in_and_gets_a_server_side_session(make_user, open_page)
 def test_a_wrong_password_shows_the_translated_refusal(make_user, open_page):
     make_user("mei", password="egret-over-the-sea")
     app = _fill_signin(open_page("pages/public/signin.py", lang="zh"), "mei", "wrong-password")
-    assert [e.value for e in app.error] == ["用户名或密码错误，或账号已被锁定。请稍后再试。"]
+    assert [e.value for e in app.error] == ["用户名或密码错误，请重试。"]
     assert "user_id" not in app.session_state
 
 

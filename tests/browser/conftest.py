@@ -15,6 +15,39 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 DEMO_PASSWORD = "green-egret-demo"
 PHONE = {"width": 390, "height": 844}
+# A slow machine (or CI under load) multiplies every wait by this factor instead of editing timeouts.
+WAIT_SCALE = float(os.environ.get("GREEN_EGRET_TEST_WAIT_SCALE", "1"))
+QUIET_MS = 150  # the WebSocket has been silent this long after the last answer: the run's output is drawn
+
+# Counts WebSocket traffic in the page, so "idle" means: the server answered everything the page sent, the
+# script is not running, and nothing arrived for a moment. No fixed sleep: a fast run returns at once.
+TRAFFIC_PROBE = """
+(() => {
+  window.__geSent = 0; window.__geLastSent = 0; window.__geLastReceived = 0;
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    window.__geSent += 1; window.__geLastSent = performance.now();
+    if (!this.__geObserved) {
+      this.__geObserved = true;
+      this.addEventListener("message", () => { window.__geLastReceived = performance.now(); });
+    }
+    return send.call(this, data);
+  };
+})();
+"""
+IDLE = """(quiet) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app && app.dataset.testConnectionState === "CONNECTED"
+    && app.dataset.testScriptState === "notRunning"
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-stale="true"]')
+    && window.__geLastReceived >= window.__geLastSent
+    && performance.now() - window.__geLastReceived > quiet;
+}"""
+
+
+def scaled(milliseconds: float) -> float:
+    return milliseconds * WAIT_SCALE
 
 
 def _free_port() -> int:
@@ -46,7 +79,7 @@ def portal(tmp_path_factory):
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                                "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=log,
                               stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 60 * WAIT_SCALE
     while True:
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
@@ -82,7 +115,8 @@ def new_page(chromium):
     def make(*, phone: bool = False):
         context = chromium.new_context(viewport=PHONE if phone else {"width": 1280, "height": 900},
                                        is_mobile=phone, has_touch=phone)
-        context.set_default_timeout(20_000)
+        context.set_default_timeout(scaled(20_000))
+        context.add_init_script(TRAFFIC_PROBE)
         contexts.append(context)
         return context.new_page()
 
@@ -92,21 +126,18 @@ def new_page(chromium):
 
 
 def wait_idle(page) -> None:
-    """Wait until Streamlit has finished the current run."""
-    page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_function(  # no run in progress, and no faded element left over from the previous run
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
-    page.wait_for_timeout(300)
+    """Wait until Streamlit has answered the last action and finished the run it started."""
+    page.wait_for_function(IDLE, arg=scaled(QUIET_MS), timeout=scaled(30_000), polling=50)
 
 
 def wait_for_sign_in_cookie(page) -> None:
     """The HttpOnly sign-in cookie arrives through a fetch right after sign-in; a refresh before it lands would
     open a signed-out session."""
-    for _ in range(100):
+    deadline = time.monotonic() + scaled(10_000) / 1000
+    while time.monotonic() < deadline:
         if any(c["name"] == "ge_session" and c["httpOnly"] for c in page.context.cookies()):
             return
-        page.wait_for_timeout(100)
+        time.sleep(0.05)  # polling the browser's cookie jar, which has no event to wait on
     raise AssertionError("no HttpOnly ge_session cookie was set")
 
 

@@ -26,16 +26,18 @@ def test_healthz_answers_json(portal):
 
 
 def test_an_admin_url_opened_first_asks_to_sign_in_then_continues(portal, new_page):
+    """The first request of a fresh process and browser is an admin page: nothing of it shows before sign-in."""
     page = new_page()
-    page.goto(f"{portal}/account?lang=en")
+    page.goto(f"{portal}/admin-ledger?lang=en")
     wait_idle(page)
     expect(page.get_by_text("Please sign in to continue to this page.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ledger browser")).to_have_count(0)
     page.get_by_role("textbox", name="Username", exact=True).fill("admin")
     page.get_by_label("Password", exact=True).fill("green-egret-demo")
     page.get_by_role("button", name="Sign in").click()
     wait_idle(page)
-    expect(page).to_have_url(re.compile(r"/account"))
-    expect(page.get_by_text("Demo admin 演示管理员 (admin), administrator")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/admin-ledger"))
+    expect(page.get_by_role("heading", name="Ledger browser")).to_be_visible()
 
 
 def test_register_sign_in_refresh_new_tab_and_switch_language(portal, new_page):

@@ -56,7 +56,7 @@ def test_clicking_a_park_opens_its_popup_with_its_name(portal, new_page):
     wait_idle(page)
     page.get_by_label("Search by name").fill("Zhongshan")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(500)
+    wait_idle(page)
     frame = _map_frame(page)
     marker = frame.locator(".ge-place-zhongshan_park")
     marker.wait_for()

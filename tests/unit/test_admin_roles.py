@@ -1,18 +1,17 @@
 """The role matrix: every admin function refuses residents, organizers and auditors, even when called directly,
 and writes nothing; auditors may read everything."""
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from db.engine import read_session, write_session
-from db.models import ActionType, AnomalyFlag, AuditLog, Claim, LedgerEntry, Reward, User
+from db.models import ActionType, AnomalyFlag, AuditLog, Claim, LedgerEntry, Reward, SignInThrottle, User
 from points import catalog_admin, dashboard, ledger_browser, review, users_admin
 from points.audit_view import browse_audit
-from points.clock import utcnow
 from points.errors import DomainError
 from points.rewards import load_rewards
 from tests.admin_helpers import pending_claim, with_catalogue
+from tests.signin_support import fail_signins
 
 REFUSED_ROLES = ("resident", "organizer", "auditor")
 
@@ -28,12 +27,10 @@ def world(make_user):
     with write_session() as session:
         flag = AnomalyFlag(user_id=resident.id, kind="many_entries", detail="user: test")
         session.add(flag)
-        locked = session.get(User, resident.id)
-        locked.locked_until = utcnow() + timedelta(minutes=10)
-        session.add(locked)
         session.flush()
         reward_id = session.execute(select(Reward.id).limit(1)).scalar_one()
         flag_id = flag.id
+    fail_signins("rita")
     actors = {role: make_user(f"actor-{role}", role=role) for role in ("admin", *REFUSED_ROLES)}
     return dict(resident=resident, claim_id=claim_id, flag_id=flag_id, reward_id=reward_id, actors=actors)
 
@@ -45,7 +42,8 @@ def snapshot() -> tuple:
             return sorted(tuple(row) for row in session.execute(query).all())
         return (rows(select(LedgerEntry.id)), rows(select(AuditLog.id)), rows(select(Claim.id, Claim.status)),
                 rows(select(AnomalyFlag.id, AnomalyFlag.status)),
-                rows(select(User.id, User.role, User.disabled, User.locked_until)),
+                rows(select(User.id, User.role, User.disabled, User.failed_signins)),
+                rows(select(SignInThrottle.scope, SignInThrottle.account, SignInThrottle.blocked_until)),
                 rows(select(ActionType.id, ActionType.current, ActionType.factor_g)),
                 rows(select(Reward.id, Reward.cost, Reward.stock, Reward.active)))
 

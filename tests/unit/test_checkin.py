@@ -177,3 +177,19 @@ def test_tokens_never_reach_the_logs(people, caplog):
     refusal(ann.id, event, now=START, token=token[:-2] + "zz")
     assert "INSERT INTO checkin" in caplog.text  # the log did record the check-in's own writes
     assert token not in caplog.text and token[:-2] not in caplog.text
+
+
+@pytest.mark.parametrize(("at", "outcome"), [
+    (START - timedelta(minutes=15), "accepted"), (START - timedelta(minutes=15, microseconds=1), "checkin_not_started"),
+    (END + timedelta(minutes=15), "accepted"), (END + timedelta(minutes=15, microseconds=1), "checkin_ended")])
+def test_the_window_edges_are_exact(people, at, outcome):
+    """The tolerance itself still counts; one microsecond beyond it does not (pins `<` against `<=`)."""
+    organizer, ann = people
+    event = make_checkpoint(organizer.id)
+    try:
+        scan(ann.id, event, now=at)
+    except DomainError as refusal_:
+        assert refusal_.code == outcome
+        assert ledger_rows() == 0
+    else:
+        assert outcome == "accepted"

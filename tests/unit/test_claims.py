@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from db.engine import read_session, write_session
 from db.models import AuditLog, Claim
-from points.claims import approve_claim, occurred_at_for, reject_claim
+from points.claims import approve_claim, occurred_at_for, prepare_photo, reject_claim
 from points.clock import local_day
 from points.errors import DomainError
 from tests.ledger_support import NOON, balance_of, entries_of, key, load, log, verified
@@ -176,11 +176,11 @@ def test_form_dates_map_to_now_or_local_noon():
 
 
 def test_photo_is_judged_by_content_and_size(ann):
-    result = log(ann.id, "paper", 1, photo=png())
-    assert result.claim.photo_type == "image/png"
-    refused("photo_invalid", log, ann.id, "paper", 1, photo=b"GIF89a not really an image")
-    refused("photo_invalid", log, ann.id, "paper", 1, photo=b"%PDF-1.7 renamed to photo.jpg")
-    refused("photo_too_large", log, ann.id, "paper", 1, photo=png() + b"\0" * (5 * 1024 * 1024))
+    result = log(ann.id, "paper", 1, photo=prepare_photo(png()))
+    assert result.claim.photo_type == "image/jpeg"  # re-encoded before it is stored
+    refused("photo_invalid", prepare_photo, b"GIF89a not really an image")
+    refused("photo_invalid", prepare_photo, b"%PDF-1.7 renamed to photo.jpg")
+    refused("photo_too_large", prepare_photo, png() + b"\0" * (5 * 1024 * 1024))
     assert claims_count() == 1
 
 

@@ -37,10 +37,10 @@ def test_naive_datetimes_are_refused(make_user):
     with pytest.raises(Exception, match="naive datetime"):
         with write_session() as session:
             row = session.get(User, user.id)
-            row.locked_until = datetime(2026, 1, 1, 12, 0)
+            row.last_failed_at = datetime(2026, 1, 1, 12, 0)
             session.add(row)
     with read_session() as session:
-        assert session.get(User, user.id).locked_until is None
+        assert session.get(User, user.id).last_failed_at is None
 
 
 def test_datetimes_come_back_aware(make_user):

@@ -9,7 +9,8 @@ from db.engine import read_session, write_session
 from db.models import AuditLog, Checkpoint, Place
 from points.errors import DomainError
 from points.places import (export_places, get_place, import_places, is_closed, list_places, load_places,
-                           matches, save_place, set_closure, trail_length_m, trail_segments, trailheads)
+                           matches, prepare_import, save_place, set_closure, trail_length_m, trail_segments,
+                           trailheads)
 
 NOW = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
 TRAILS = {"trail_yunhai": 15.4, "trail_linhai": 12.1, "trail_yundang_loop": 7.2, "trail_huandao": 21.1,
@@ -90,7 +91,7 @@ def test_a_bad_import_names_the_problem_and_writes_nothing(text, code, params, m
     admin = make_user("boss", role="admin")
     with pytest.raises(DomainError) as refused:
         with write_session() as session:
-            import_places(session, actor_id=admin.id, text=text)
+            import_places(session, actor_id=admin.id, upload=prepare_import(text))
     assert refused.value.code == code
     assert {k: refused.value.params[k] for k in params} == params
     assert _count(Place) == 0 and _count(AuditLog) == 0
@@ -101,7 +102,8 @@ def test_an_import_adds_and_overwrites_in_one_audited_step(make_user):
     admin = make_user("boss", role="admin")
     renamed = _feature("zhongshan_park", name_en="Sun Yat-sen Park", coordinates=(118.0848, 24.46163))
     with write_session() as session:
-        result = import_places(session, actor_id=admin.id, text=_collection(_feature(), renamed), now=NOW)
+        result = import_places(session, actor_id=admin.id, upload=prepare_import(_collection(_feature(), renamed)),
+                               now=NOW)
     assert result == {"added": 1, "updated": 1}
     with read_session() as session:
         assert get_place(session, "zhongshan_park").name_en == "Sun Yat-sen Park"
@@ -114,7 +116,7 @@ def test_only_an_admin_may_import(make_user):
     organizer = make_user("olga", role="organizer")
     with pytest.raises(DomainError) as refused:
         with write_session() as session:
-            import_places(session, actor_id=organizer.id, text=_collection(_feature()))
+            import_places(session, actor_id=organizer.id, upload=prepare_import(_collection(_feature())))
     assert refused.value.code == "forbidden" and _count(Place) == 0
 
 
@@ -129,7 +131,7 @@ def test_an_export_imports_back_unchanged_closures_included(make_user):
                   for p in list_places(session)}
         exported = export_places(session)
     with write_session() as session:
-        assert import_places(session, actor_id=admin.id, text=exported) == {"added": 0, "updated": 47}
+        assert import_places(session, actor_id=admin.id, upload=prepare_import(exported)) == {"added": 0, "updated": 47}
     with read_session() as session:
         after = {p.id: (p.name_zh, p.geometry, p.properties, p.closed_reason, p.closed_until)
                  for p in list_places(session)}

@@ -11,14 +11,13 @@ from sqlalchemy import func, select
 from db.engine import read_session, write_session
 from db.models import Claim, LedgerEntry, Redemption, Reward, User
 from manage import main as manage
-from points.accounts import authenticate
 from points.catalogue import load_catalogue
 from points.claims import submit_claim
 from points.errors import DomainError
 from points.ledger import GENESIS_HASH, chain_hash, get_balance
 from points.privacy import delete_my_account, export_my_data
 from points.rewards import load_rewards, redeem
-from points.signin import session_id_for_token, start_session, user_for_session
+from points.signin import session_id_for_token, sign_in, start_session, user_for_session
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 PASSWORD = "correct-horse-9"
@@ -82,8 +81,7 @@ def test_the_export_holds_nobody_elses_data(active_resident, make_user):
 def test_deleting_needs_the_password_and_changes_nothing_without_it(active_resident):
     user, _ = active_resident
     with pytest.raises(DomainError) as refused:
-        with write_session() as session:
-            delete_my_account(session, user_id=user.id, password="wrong password")
+        delete_my_account(user_id=user.id, password="wrong password")
     assert refused.value.code == "password_wrong"
     with read_session() as session:
         assert session.get(User, user.id).username == "paula"
@@ -94,8 +92,7 @@ def test_deleting_anonymises_ends_sessions_and_the_ledger_still_verifies(active_
     with read_session() as session:
         before = get_balance(session, user.id).points
         entries = session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one()
-    with write_session() as session:
-        delete_my_account(session, user_id=user.id, password=PASSWORD)
+    delete_my_account(user_id=user.id, password=PASSWORD)
     with write_session() as session:
         row = session.get(User, user.id)
         assert row.username != "paula" and "paula" not in row.username.lower()
@@ -103,9 +100,10 @@ def test_deleting_anonymises_ends_sessions_and_the_ledger_still_verifies(active_
         assert row.deleted_at is not None
         assert session.execute(select(Claim.note)).scalar_one() is None
         assert user_for_session(session, session_id=session_id_for_token(token)) is None
-        assert authenticate(session, username="paula", password=PASSWORD) is None
         assert session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == entries
         assert get_balance(session, user.id).points == before
         assert session.execute(select(func.count()).select_from(Redemption)).scalar_one() == 1
+    with pytest.raises(DomainError, match="signin_failed"):
+        sign_in(username="paula", password=PASSWORD, client="local")
     assert chain_is_valid(user.id)
     assert manage(["verify-ledger"]) == 0

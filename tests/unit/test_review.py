@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import AnomalyFlag, AuditLog, Claim, LedgerEntry
+from points.claims import reject_claim
 from points.errors import DomainError
 from points.review import close_flag, decide, decide_many, open_flags, pending_claims
 from points.verify import verify_ledger
@@ -47,8 +48,8 @@ def test_rejecting_a_credited_claim_writes_a_reversal_and_keeps_the_ledger_valid
     with write_session() as session:
         decide(session, actor_id=admin.id, claim_id=claim_id, approve=True, reason=None)
     credited = balance_points(resident.id)
-    with write_session() as session:
-        decide(session, actor_id=admin.id, claim_id=claim_id, approve=False, reason="Photo unclear")
+    with write_session() as session:  # undoing a credit is claims.reject_claim; the queue only decides pending
+        reject_claim(session, actor_id=admin.id, claim_id=claim_id, reason="Photo unclear")
     assert balance_points(resident.id) == credited - 2335 == 0
     with read_session() as session:
         kinds = session.execute(select(LedgerEntry.kind).where(LedgerEntry.claim_id == claim_id)

@@ -22,8 +22,7 @@ def flags() -> list[tuple]:
 
 
 def scan(now=NOW) -> int:
-    with write_session() as session:
-        return raise_flags(session, now=now)
+    return raise_flags(now=now)
 
 
 def claim(user_id: int, quantity: float, when: datetime) -> int:
@@ -89,12 +88,10 @@ def test_only_admins_scan_for_new_flags(make_user):
     admin, auditor, rita = make_user("boss", role="admin"), make_user("audrey", role="auditor"), make_user("rita")
     for minute in range(BURST_ENTRIES):
         credit(rita.id, 5, now=NOW - timedelta(minutes=minute))
-    with write_session() as session:
-        try:
-            refresh_flags(session, actor_id=auditor.id, now=NOW)
-        except DomainError as error:
-            refused = error.code
+    try:
+        refresh_flags(actor_id=auditor.id, now=NOW)
+    except DomainError as error:
+        refused = error.code
     assert refused == "forbidden" and flags() == []
-    with write_session() as session:
-        assert refresh_flags(session, actor_id=admin.id, now=NOW) == 1
+    assert refresh_flags(actor_id=admin.id, now=NOW) == 1
     assert flags() == [("many_entries", rita.id, None)]

@@ -8,8 +8,7 @@ from sqlmodel import select
 from db.engine import read_session
 from db.models import User
 from points.seed import DEMO_PASSWORD, seed
-from points.accounts import authenticate
-from db.engine import write_session
+from points.signin import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,9 +34,7 @@ def test_demo_seed_creates_the_three_accounts_and_running_it_twice_changes_nothi
     assert set(second.values()) == {0}
     assert _snapshot() == before
     for username in ("resident", "organizer", "admin"):
-        with write_session() as session:
-            user = authenticate(session, username=username, password=DEMO_PASSWORD)
-            assert user is not None and user.role == username
+        assert sign_in(username=username, password=DEMO_PASSWORD, client="local").user.role == username
 
 
 def test_a_plain_seed_creates_no_demo_account():

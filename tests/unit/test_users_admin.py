@@ -1,5 +1,4 @@
 """User management: search, role changes, disabling (ends sessions) and unlocking, each audited."""
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -7,9 +6,10 @@ from sqlalchemy import select, text
 from db.engine import read_session, write_session
 from db.models import AuditLog, SignInSession, User
 from points import signin
-from points.clock import utcnow
+from points.accounts import backed_off_until
 from points.errors import DomainError
 from points.users_admin import change_role, search_users, set_disabled, unlock
+from tests.signin_support import fail_signins
 
 
 @pytest.fixture
@@ -53,17 +53,16 @@ def test_disabling_ends_the_users_sessions(admin, make_user):
         assert session.get(SignInSession, session_id).ended_at is not None
 
 
-def test_unlock_clears_a_sign_in_lock(admin, make_user):
+def test_unlock_lifts_the_sign_in_backoff_but_the_owner_is_still_told(admin, make_user):
     rita = make_user("rita")
-    with write_session() as session:
-        user = session.get(User, rita.id)
-        user.locked_until, user.failed_signins = utcnow() + timedelta(minutes=10), 3
-        session.add(user)
+    fail_signins("rita")
+    with read_session() as session:
+        assert backed_off_until(session, username="rita") is not None
     with write_session() as session:
         unlock(session, actor_id=admin.id, user_id=rita.id)
     with read_session() as session:
-        user = session.get(User, rita.id)
-        assert (user.locked_until, user.failed_signins) == (None, 0)
+        assert backed_off_until(session, username="rita") is None
+        assert session.get(User, rita.id).failed_signins == 5
         assert session.execute(select(AuditLog.action)).scalar_one() == "user.unlock"
 
 

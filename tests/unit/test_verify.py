@@ -1,5 +1,4 @@
 """Ledger verification: any edit, deletion or swap of a ledger row is named by verify-ledger."""
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -9,24 +8,8 @@ import manage
 from db.engine import engine_for, read_session
 from db.models import LedgerEntry
 from points.verify import ledger_head_digest, verify_ledger
-from tests.conftest import on_postgres
 from tests.ledger_support import entries_of, load, log
-
-
-def tamper(database: str, sql: str, **params) -> None:
-    """Change rows behind the domain's back, past the append-only triggers, as an attacker with DB access."""
-    if on_postgres():
-        with engine_for(database).begin() as connection:
-            connection.execute(text("SET LOCAL session_replication_role = replica"))  # no triggers, no FK checks
-            connection.execute(text(sql), params)
-        return
-    connection = sqlite3.connect(database.removeprefix("sqlite:///"))
-    connection.execute("PRAGMA foreign_keys=OFF")
-    connection.execute("DROP TRIGGER IF EXISTS ledgerentry_no_update")
-    connection.execute("DROP TRIGGER IF EXISTS ledgerentry_no_delete")
-    connection.execute(sql, params)
-    connection.commit()
-    connection.close()
+from tests.security.ledger_tamper import tamper
 
 
 @pytest.fixture
@@ -70,8 +53,8 @@ MUTABLE = [name for name in LedgerEntry.model_fields if name not in ("id", "user
 @pytest.mark.parametrize("column", MUTABLE)
 def test_changing_any_column_fails_at_that_entry(three_entries, database, column, capsys):
     middle = three_entries[1]
-    tamper(database, f"UPDATE ledgerentry SET {column} = :value WHERE id = :id",
-           value=new_value(middle, column), id=middle.id)
+    tamper(database, (f"UPDATE ledgerentry SET {column} = :value WHERE id = :id",
+                      {"value": new_value(middle, column), "id": middle.id}))
     bad = report().first_bad
     assert (bad.user_id, bad.seq) == (middle.user_id, 2), bad
     assert manage.main(["verify-ledger"]) == 1
@@ -80,34 +63,35 @@ def test_changing_any_column_fails_at_that_entry(three_entries, database, column
 
 def test_moving_an_entry_in_the_chain_fails(three_entries, database):
     middle = three_entries[1]
-    tamper(database, "UPDATE ledgerentry SET seq = 9 WHERE id = :id", id=middle.id)
+    tamper(database, ("UPDATE ledgerentry SET seq = 9 WHERE id = :id", {"id": middle.id}))
     bad = report().first_bad
     assert (bad.user_id, bad.seq, bad.problem) == (middle.user_id, 2, "missing")
 
 
 def test_deleting_an_entry_fails_at_its_place(three_entries, database):
-    tamper(database, "DELETE FROM ledgerentry WHERE id = :id", id=three_entries[1].id)
+    tamper(database, ("DELETE FROM ledgerentry WHERE id = :id", {"id": three_entries[1].id}))
     bad = report().first_bad
     assert (bad.user_id, bad.seq, bad.problem) == (three_entries[1].user_id, 2, "missing")
 
 
 def test_deleting_the_newest_entry_fails_at_the_balance(three_entries, database):
-    tamper(database, "DELETE FROM ledgerentry WHERE id = :id", id=three_entries[2].id)
+    tamper(database, ("DELETE FROM ledgerentry WHERE id = :id", {"id": three_entries[2].id}))
     bad = report().first_bad
     assert (bad.user_id, bad.seq, bad.problem) == (three_entries[2].user_id, 3, "balance")
 
 
 def test_swapping_two_entries_fails_at_the_first(three_entries, database):
     first, second = three_entries[0], three_entries[1]
-    tamper(database, "UPDATE ledgerentry SET seq = -1 WHERE id = :id", id=first.id)
-    tamper(database, "UPDATE ledgerentry SET seq = 1 WHERE id = :id", id=second.id)
-    tamper(database, "UPDATE ledgerentry SET seq = 2 WHERE id = :id", id=first.id)
+    tamper(database, ("UPDATE ledgerentry SET seq = -1 WHERE id = :id", {"id": first.id}))
+    tamper(database, ("UPDATE ledgerentry SET seq = 1 WHERE id = :id", {"id": second.id}))
+    tamper(database, ("UPDATE ledgerentry SET seq = 2 WHERE id = :id", {"id": first.id}))
     bad = report().first_bad
     assert (bad.user_id, bad.seq, bad.problem) == (first.user_id, 1, "prev_hash")
 
 
 def test_a_balance_edited_to_match_nothing_fails(three_entries, database):
-    tamper(database, "UPDATE balance SET points = points + 100 WHERE user_id = :id", id=three_entries[0].user_id)
+    tamper(database, ("UPDATE balance SET points = points + 100 WHERE user_id = :id",
+                      {"id": three_entries[0].user_id}))
     assert report().first_bad.problem == "balance"
 
 
@@ -137,6 +121,6 @@ def test_export_writes_every_entry(three_entries, tmp_path):
 
 def test_moving_an_entry_to_another_user_fails(three_entries, database):
     middle = three_entries[1]
-    tamper(database, "UPDATE ledgerentry SET user_id = user_id + 1 WHERE id = :id", id=middle.id)
+    tamper(database, ("UPDATE ledgerentry SET user_id = user_id + 1 WHERE id = :id", {"id": middle.id}))
     bad = report().first_bad
     assert (bad.user_id, bad.seq, bad.problem) == (middle.user_id, 2, "missing")

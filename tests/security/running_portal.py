@@ -1,0 +1,64 @@
+"""The real portal (`streamlit run app.py`) on a free port with its own SQLite file, for tests that must see
+what a browser gets back: every response passes Streamlit's whole ASGI stack, middleware included."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 60
+PORTAL_SETTINGS = ("GREEN_EGRET_COOKIE_SECURE", "GREEN_EGRET_TRUSTED_PROXIES", "GREEN_EGRET_METRICS_TOKEN")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """(status, headers with lower-case names, body) of a GET, error statuses included."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+@contextmanager
+def running_portal(data: Path, **settings: str):
+    """Yield the base URL of a portal started with `settings` (environment names) on top of a clean env."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {name: value for name, value in os.environ.items() if name not in PORTAL_SETTINGS}
+    env.update(DATABASE_URL=f"sqlite:///{data / 'portal.db'}", GREEN_EGRET_DATA_DIR=str(data),
+               GREEN_EGRET_SECRET="security-test-secret", GREEN_EGRET_BASE_URL=base, **settings)
+    log_path = data / "server.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                   "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while fetch_or_none(f"{base}/healthz") != 200:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"portal did not start: {log_path.read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def fetch_or_none(url: str) -> int | None:
+    """The status of a GET, or None while nothing listens yet."""
+    try:
+        return fetch(url)[0]
+    except OSError:
+        return None
