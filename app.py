@@ -18,7 +18,7 @@ async def prepare_database(_app):
     """Migrate before the first request; an empty database gets the city's catalogue and places."""
     from streamlit.runtime.pages_manager import PagesManager
 
-    from points.seed import first_start
+    from points.demo.seed import first_start
 
     # With a pages/ folder beside app.py, Streamlit runs the very first session in legacy pages-folder mode
     # until st.navigation has been called once, so the first visitor of any deep link (a QR check-in) was

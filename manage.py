@@ -4,8 +4,8 @@ import argparse
 import getpass
 import sys
 
-from points.errors import DomainError
-from points.roles import RESIDENT, ROLES
+from points.common.errors import DomainError
+from points.common.roles import RESIDENT, ROLES
 
 
 def cmd_migrate(_args) -> str:
@@ -32,7 +32,7 @@ def cmd_grant_portal_role(args) -> str:
 
 def cmd_seed(args) -> str:
     from db.migrate import upgrade
-    from points.seed import seed
+    from points.demo.seed import seed
 
     upgrade()
     report = seed(demo=args.demo)
@@ -42,8 +42,8 @@ def cmd_seed(args) -> str:
 def cmd_create_user(args) -> str:
     from db.engine import write_session
     from db.migrate import upgrade
-    from points.accounts import create_user, normalise_username
-    from points.passwords import new_password
+    from points.accounts.passwords import new_password
+    from points.accounts.users import create_user, normalise_username
 
     password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     display_name = args.display_name or args.name
@@ -57,8 +57,8 @@ def cmd_create_user(args) -> str:
 def cmd_verify_ledger(args) -> str:
     """The chains and balances; with --against FILE also every anchor in it (ledger-head --append)."""
     from db.engine import read_session
-    from points.anchors import check_anchors, read_anchors
-    from points.verify import verify_ledger
+    from points.ledger.anchors import check_anchors, read_anchors
+    from points.ledger.verify import verify_ledger
 
     anchors = []
     if args.against:
@@ -80,8 +80,8 @@ def cmd_verify_ledger(args) -> str:
 def cmd_ledger_head(args) -> str:
     """Print the heads digest; with --append FILE also add an anchor line to FILE (and print it)."""
     from db.engine import read_session
-    from points.anchors import anchor_line, take_anchor
-    from points.verify import ledger_head_digest
+    from points.ledger.anchors import anchor_line, take_anchor
+    from points.ledger.verify import ledger_head_digest
 
     if not args.append:
         with read_session() as session:
@@ -94,7 +94,7 @@ def cmd_ledger_head(args) -> str:
 
 def cmd_export_ledger(args) -> str:
     from db.engine import read_session
-    from points.statement import export_ledger
+    from points.ledger.statement import export_ledger
 
     with read_session() as session, open(args.out, "w", encoding="utf-8", newline="") as out:
         count = export_ledger(session, out)
@@ -103,8 +103,8 @@ def cmd_export_ledger(args) -> str:
 
 def cmd_qr(args) -> str:
     from db.engine import read_session
-    from points.checkpoints import get_checkpoint, place_label
-    from points.posters import poster_pdf, poster_png
+    from points.checkin.checkpoints import get_checkpoint, place_label
+    from points.checkin.posters import poster_pdf, poster_png
 
     with read_session() as session:
         checkpoint = get_checkpoint(session, args.checkpoint_id)
@@ -120,7 +120,7 @@ def cmd_credit_feed(args) -> str:
 
     from db.engine import read_session
     from db.migrate import upgrade
-    from points.credit_feed import write_feed
+    from points.reports.credit_feed import write_feed
 
     upgrade()
     with read_session() as session:
@@ -131,9 +131,9 @@ def cmd_credit_feed(args) -> str:
 def cmd_refresh_rollups(_args) -> str:
     from db.engine import write_session
     from db.migrate import upgrade
-    from points.anomalies import raise_flags
-    from points.checkin import close_ended_events
-    from points.rollups import refresh_rollups
+    from points.checkin.decision import close_ended_events
+    from points.reports.rollups import refresh_rollups
+    from points.review.anomalies import raise_flags
 
     upgrade()
     with write_session() as session:

@@ -127,11 +127,11 @@ def main(argv) -> int:
 def run(args) -> int:
     from db.engine import get_engine, read_session
     from db.migrate import upgrade
-    from points.accounts import create_user
-    from points.dashboard import city_dashboard, open_data_csv
-    from points.ledger_browser import LedgerFilter, browse
-    from points.passwords import new_password
-    from points.rollups import refresh_rollups
+    from points.accounts.passwords import new_password
+    from points.accounts.users import create_user
+    from points.ledger.browser import LedgerFilter, browse
+    from points.reports.dashboard import city_dashboard, open_data_csv
+    from points.reports.rollups import refresh_rollups
 
     upgrade()
     began = time.perf_counter()

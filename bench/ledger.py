@@ -63,8 +63,8 @@ def plain_sqlite(path: Path) -> Callable[[range], float]:
 
 def bench_users(prefix: str) -> list[int]:
     from db.engine import write_session
-    from points.accounts import create_user
-    from points.passwords import new_password
+    from points.accounts.passwords import new_password
+    from points.accounts.users import create_user
 
     secret = new_password("bench-password-9")  # hashed once, before the write: argon2 never holds the lock
     with write_session() as session:
@@ -74,8 +74,8 @@ def bench_users(prefix: str) -> list[int]:
 def domain_claims() -> Callable[[range], float]:
     """Credits through points.claims.submit_claim, each in its own write_session()."""
     from db.engine import write_session
-    from points.catalogue import load_catalogue
-    from points.claims import submit_claim
+    from points.catalogue.actions import load_catalogue
+    from points.claims.lifecycle import submit_claim
 
     with write_session() as session:
         load_catalogue(session)
@@ -96,7 +96,7 @@ def domain_claims() -> Callable[[range], float]:
 def ledger_post() -> Callable[[range], float]:
     """Credits through points.ledger.post alone (lock, idempotency, hash chain, balance)."""
     from db.engine import write_session
-    from points.ledger import post
+    from points.ledger.chain import post
 
     users = bench_users("post")
 
@@ -134,7 +134,7 @@ def main(argv: list[str]) -> int:
             seconds[name] += elapsed
     plain, posts, claims = (args.n / seconds[name] for name in sides)
     print(f"plain sqlite3       : {plain:8.1f} credits/s")
-    print(f"points.ledger.post  : {posts:8.1f} credits/s  ratio {posts / plain:6.1%}  (goal >= 35%; rounds "
+    print(f"points.ledger.chain.post  : {posts:8.1f} credits/s  ratio {posts / plain:6.1%}  (goal >= 35%; rounds "
           f"{min(round_ratios):.1%} to {max(round_ratios):.1%})")
     print(f"claims.submit_claim : {claims:8.1f} credits/s  ratio {claims / plain:6.1%}  (a whole resident claim)")
     return 0

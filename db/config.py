@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ASSETS_DIR = PROJECT_ROOT / "assets"  # data, not code: catalogue, places, locales, tiers
 
 
 def data_dir() -> Path:

@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import AuditLog, LedgerEntry
-from points.catalogue import load_catalogue
-from points.claims import prepare_photo, submit_claim
-from points.clock import utcnow
-from points.ledger import get_balance
+from points.catalogue.actions import load_catalogue
+from points.claims.lifecycle import prepare_photo, submit_claim
+from points.common.clock import utcnow
+from points.ledger.chain import get_balance
 
 
 def with_catalogue() -> None:

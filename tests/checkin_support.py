@@ -2,10 +2,10 @@
 from datetime import UTC, datetime, timedelta
 
 from db.engine import read_session, write_session
-from points import checkin, checkpoints
-from points.catalogue import load_catalogue
-from points.ledger import get_balance
-from points.qr_tokens import poster_token
+from points.catalogue.actions import load_catalogue
+from points.checkin import checkpoints, decision
+from points.checkin.tokens import poster_token
+from points.ledger.chain import get_balance
 
 START = datetime(2025, 6, 7, 1, 0, tzinfo=UTC)  # 09:00 in Xiamen
 END = START + timedelta(hours=3)
@@ -29,13 +29,13 @@ def make_checkpoint(organizer_id: int, *, kind: str = "event", publish: bool = T
 
 def scan(user_id: int, checkpoint_id: int, *, now: datetime, token: str | None = None):
     with write_session() as session:
-        return checkin.scan(session, user_id=user_id, checkpoint_id=checkpoint_id,
+        return decision.scan(session, user_id=user_id, checkpoint_id=checkpoint_id,
                             token=token or poster_token(checkpoint_id), now=now)
 
 
 def check_out(user_id: int, checkpoint_id: int, *, now: datetime):
     with write_session() as session:
-        return checkin.check_out(session, user_id=user_id, checkpoint_id=checkpoint_id,
+        return decision.check_out(session, user_id=user_id, checkpoint_id=checkpoint_id,
                                  token=poster_token(checkpoint_id), now=now)
 
 

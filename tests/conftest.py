@@ -72,7 +72,7 @@ def database(_template, tmp_path, monkeypatch) -> str:
 def make_user():
     """Create users through the domain: make_user("ann", role="admin") -> User."""
     from db.engine import write_session
-    from points.accounts import create_user
+    from points.accounts.users import create_user
 
     def make(username: str = "ann", *, role: str = "resident", password: str = "correct-horse-9",
              **fields):

@@ -6,8 +6,8 @@ from sqlmodel import select
 
 from db.engine import read_session, write_session
 from db.models import Balance, LedgerEntry
-from points.catalogue import load_catalogue
-from points.claims import record_verified, submit_claim
+from points.catalogue.actions import load_catalogue
+from points.claims.lifecycle import record_verified, submit_claim
 
 # 2026-03-10 12:00 in Xiamen (UTC+8), a Tuesday.
 NOON = datetime(2026, 3, 10, 4, 0, tzinfo=UTC)

@@ -1,7 +1,7 @@
 """Failed sign-ins recorded without spending argon2 time, for tests that need a backed-off client or account."""
 from db.engine import write_session
-from points.accounts import SignInAttempt, finish_signin
-from points.clock import utcnow
+from points.accounts.users import SignInAttempt, finish_signin
+from points.common.clock import utcnow
 
 ATTACKER = "198.51.100.66"
 

@@ -5,8 +5,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from points.review import REASON_TEMPLATES
-from points.roles import ADMIN
+from points.common.roles import ADMIN
+from points.review.queue import REASON_TEMPLATES
 from ui import auth
 from ui.i18n import t
 

@@ -11,7 +11,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from db.engine import write_session
-from points.errors import DomainError
+from points.common.errors import DomainError
 from ui.i18n import error_text
 
 T = TypeVar("T")

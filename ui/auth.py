@@ -6,9 +6,9 @@ import streamlit as st
 
 from db.engine import read_session, write_session
 from db.models import User
-from points import signin
-from points.accounts import active_user
-from points.signin import COOKIE_NAME
+from points.accounts import signin
+from points.accounts.signin import COOKIE_NAME
+from points.accounts.users import active_user
 from ui import format as fmt
 from ui.client import client_address
 from ui.i18n import current_language, t

@@ -5,10 +5,10 @@ import streamlit as st
 
 from db.config import get_settings
 from db.models import Checkpoint
-from points.checkpoints import KINDS, MAX_HEADCOUNT, MAX_POINTS_PER_HOUR
-from points.clock import city_zone, local_day, utcnow
-from ui.map import configured_tiles, show_map
+from points.checkin.checkpoints import KINDS, MAX_HEADCOUNT, MAX_POINTS_PER_HOUR
+from points.common.clock import city_zone, local_day, utcnow
 from ui.i18n import current_language, localized, t
+from ui.map import configured_tiles, show_map
 
 
 def _local(value: datetime | None, default: datetime) -> datetime:

@@ -5,9 +5,8 @@ from datetime import date, datetime
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-from points.clock import city_zone
+from points.common.clock import city_zone
 from ui.i18n import babel_locale
-
 
 # CommonMark lets any ASCII punctuation be escaped; these are the inline ones Streamlit's Markdown acts on (links,
 # images, emphasis, code, tables, :emoji: and :colour[...] directives, $math$) and "#" (a heading). Hyphens and dots

@@ -9,10 +9,10 @@ from starlette.routing import Route
 from db.config import get_settings
 from db.engine import read_session, write_session
 from db.migrate import current_revision, head_revision
-from points import signin
-from points.errors import DomainError
-from points.ledger_browser import LedgerFilter, export_csv, filtered_query
-from points.roles import STAFF_READERS, require_role
+from points.accounts import signin
+from points.common.errors import DomainError
+from points.common.roles import STAFF_READERS, require_role
+from points.ledger.browser import LedgerFilter, export_csv, filtered_query
 from ui.client import forwarded_client
 from ui.vendor_assets import VENDOR_MOUNT
 

@@ -1,13 +1,13 @@
 """Translations bound per run from session state: gettext.install() would be process-wide (DESIGN traps)."""
 import json
 from functools import lru_cache
-from pathlib import Path
 
 import streamlit as st
 
-from points.errors import DomainError
+from db.config import ASSETS_DIR
+from points.common.errors import DomainError
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "assets" / "locales"
+LOCALES_DIR = ASSETS_DIR / "locales"
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}

@@ -1,7 +1,7 @@
 """How an action, its factor and a claim's outcome read in words, shared by the log and ledger pages."""
 from db.models import ActionType
-from points.carbon import credit_for, credited_factor_g
-from points.claims import ClaimResult
+from points.catalogue.carbon import credit_for, credited_factor_g
+from points.claims.lifecycle import ClaimResult
 from ui.format import grams, number
 from ui.i18n import localized, t
 

@@ -23,9 +23,9 @@ from streamlit_folium import st_folium
 
 from db.config import get_settings
 from db.models import Place
-from points.clock import utcnow
-from points.geo import gcj02_to_wgs84, wgs84_to_gcj02
-from points.places import KINDS, is_closed, trail_length_m
+from points.common.clock import utcnow
+from points.places.geo import gcj02_to_wgs84, wgs84_to_gcj02
+from points.places.registry import KINDS, is_closed, trail_length_m
 from ui.i18n import catalogue
 from ui.vendor_assets import LEAFLET_CSS, LEAFLET_JS, MARKERCLUSTER_CSS, MARKERCLUSTER_JS
 

@@ -1,7 +1,7 @@
 """Which pages each role sees. Every page has a stable url_path (DESIGN contracts)."""
 from dataclasses import dataclass
 
-from points.roles import ADMIN, ORGANIZER, RESIDENT, ROLES, STAFF_READERS
+from points.common.roles import ADMIN, ORGANIZER, RESIDENT, ROLES, STAFF_READERS
 
 SIGNED_OUT = "signed_out"
 SIGNED_IN = ROLES

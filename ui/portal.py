@@ -5,8 +5,8 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from db.engine import write_session
-from points import accounts
-from points.errors import DomainError
+from points.accounts import users
+from points.common.errors import DomainError
 from ui import auth
 from ui.i18n import LANGUAGES, current_language, error_text, language_from_locale, t
 from ui.nav import PAGES, SIGNED_OUT, PageSpec, default_key
@@ -25,7 +25,7 @@ def choose_language(user) -> None:
                                     else language_from_locale(st.context.locale))
     if user is not None and user.language != st.session_state["lang"]:
         with write_session() as session:
-            accounts.update_profile(session, user_id=user.id, language=st.session_state["lang"])
+            users.update_profile(session, user_id=user.id, language=st.session_state["lang"])
 
 
 def language_switch() -> None:

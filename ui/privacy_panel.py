@@ -3,9 +3,9 @@ from functools import partial
 
 import streamlit as st
 
-from points.errors import DomainError
-from points.leaderboard import set_leaderboard
-from points.privacy import delete_my_account, export_my_data
+from points.accounts.privacy import delete_my_account, export_my_data
+from points.common.errors import DomainError
+from points.score.leaderboard import set_leaderboard
 from ui import auth
 from ui.attempt import attempt
 from ui.downloads import download_on_click

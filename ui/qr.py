@@ -3,10 +3,10 @@ import streamlit as st
 import zxingcpp
 
 from db.models import Checkpoint
-from points import images
-from points.errors import DomainError
-from points.personal_code import LIFETIME, issue_code
-from points.posters import qr_png
+from points.checkin.personal_code import LIFETIME, issue_code
+from points.checkin.posters import qr_png
+from points.common import images
+from points.common.errors import DomainError
 from ui.i18n import error_text, localized, t
 
 

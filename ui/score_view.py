@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from points.score import COMPONENTS, Score, load_rules
+from points.score.rules import COMPONENTS, Score, load_rules
 from ui.format import day, moment, number
 from ui.i18n import current_language, t
 

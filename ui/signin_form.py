@@ -1,7 +1,7 @@
 """The sign-in form, shown on the sign-in page and at any page a visitor must sign in for."""
 import streamlit as st
 
-from points.errors import DomainError
+from points.common.errors import DomainError
 from ui import auth
 from ui.i18n import error_text, t
 

@@ -1,9 +1,9 @@
 """Alembic environment: runs on the connection db.migrate hands over, or on the configured engine."""
 from alembic import context
+from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from db.engine import get_engine
-from sqlmodel import SQLModel
 
 target_metadata = SQLModel.metadata
 

@@ -4,11 +4,10 @@ import uuid
 import streamlit as st
 
 from db.engine import read_session
-from points.catalogue import list_current
-from points.errors import DomainError
-from points.ledger import KINDS
-from points.ledger_browser import (STATUSES, LedgerFilter, adjust, browse, count, resident_balance,
-                                   verify_integrity)
+from points.catalogue.actions import list_current
+from points.common.errors import DomainError
+from points.ledger.browser import STATUSES, LedgerFilter, adjust, browse, count, resident_balance, verify_integrity
+from points.ledger.chain import KINDS
 from ui import format as fmt
 from ui.admin_view import every, export_link, labels, pager, staff_user
 from ui.attempt import attempt

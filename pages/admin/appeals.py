@@ -2,7 +2,7 @@
 import streamlit as st
 
 from db.engine import read_session
-from points.appeals import appeals_for_staff, decide_appeal
+from points.score.appeals import appeals_for_staff, decide_appeal
 from ui.admin_view import staff_user
 from ui.attempt import attempt
 from ui.format import moment

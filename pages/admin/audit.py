@@ -4,9 +4,9 @@ import json
 import streamlit as st
 
 from db.engine import read_session
-from points.audit_view import browse_audit
+from points.audit.view import browse_audit
 from ui import format as fmt
-from ui.admin_view import staff_user, pager
+from ui.admin_view import pager, staff_user
 from ui.i18n import t
 
 user, _ = staff_user()

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from db.engine import read_session
-from points.catalog_admin import action_versions, edit_factor, list_actions, list_rewards, update_reward
+from points.catalogue.catalog_admin import action_versions, edit_factor, list_actions, list_rewards, update_reward
 from ui.admin_view import staff_user
 from ui.attempt import attempt
 from ui.i18n import current_language, localized, t

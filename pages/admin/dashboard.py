@@ -4,9 +4,9 @@ from functools import partial
 import streamlit as st
 
 from db.engine import read_session
-from points.catalogue import list_current
-from points.dashboard import city_dashboard, open_data_csv
-from points.rollups import refresh_rollups
+from points.catalogue.actions import list_current
+from points.reports.dashboard import city_dashboard, open_data_csv
+from points.reports.rollups import refresh_rollups
 from ui import format as fmt
 from ui.admin_view import bars_with_numbers, staff_user
 from ui.downloads import download_on_click

@@ -2,10 +2,19 @@
 import streamlit as st
 
 from db.engine import read_session
-from points.clock import local_day, local_day_bounds, utcnow
-from points.errors import DomainError
-from points.places import DISTRICTS, FACILITIES, KINDS, export_places, import_places, list_places, prepare_import, \
-    save_place, set_closure
+from points.common.clock import local_day, local_day_bounds, utcnow
+from points.common.errors import DomainError
+from points.places.registry import (
+    DISTRICTS,
+    FACILITIES,
+    KINDS,
+    export_places,
+    import_places,
+    list_places,
+    prepare_import,
+    save_place,
+    set_closure,
+)
 from ui import auth
 from ui.attempt import attempt
 from ui.downloads import download_on_click

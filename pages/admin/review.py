@@ -2,8 +2,16 @@
 import streamlit as st
 
 from db.engine import read_session
-from points.catalogue import list_current
-from points.review import FLAG_OUTCOMES, SOURCES, close_flag, decide_many, open_flags, pending_claims, refresh_flags
+from points.catalogue.actions import list_current
+from points.review.queue import (
+    FLAG_OUTCOMES,
+    SOURCES,
+    close_flag,
+    decide_many,
+    open_flags,
+    pending_claims,
+    refresh_flags,
+)
 from ui import format as fmt
 from ui.admin_view import every, known_label, labels, reason_input, staff_user
 from ui.attempt import attempt

@@ -2,9 +2,9 @@
 import streamlit as st
 
 from db.engine import read_session
-from points.accounts import backed_off_until
-from points.roles import ROLES
-from points.users_admin import change_role, search_users, set_disabled, unlock
+from points.accounts.users import backed_off_until
+from points.accounts.users_admin import change_role, search_users, set_disabled, unlock
+from points.common.roles import ROLES
 from ui import format as fmt
 from ui.admin_view import every, labels, staff_user
 from ui.attempt import attempt

@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from db.engine import read_session
-from points import checkpoints
-from points.errors import DomainError
-from points.places import list_places
-from points.posters import find_cjk_font, poster_pdf, poster_png
-from points.qr_tokens import SLOT_SECONDS, checkin_link, kiosk_token
+from points.checkin import checkpoints
+from points.checkin.posters import find_cjk_font, poster_pdf, poster_png
+from points.checkin.tokens import SLOT_SECONDS, checkin_link, kiosk_token
+from points.common.errors import DomainError
+from points.places.registry import list_places
 from ui import auth
 from ui.attempt import attempt
 from ui.checkpoint_form import checkpoint_form

@@ -2,8 +2,8 @@
 import streamlit as st
 
 from db.engine import read_session
-from points import checkpoints
-from points.personal_code import MATERIALS, MAX_KG, credit_at_station
+from points.checkin import checkpoints
+from points.checkin.personal_code import MATERIALS, MAX_KG, credit_at_station
 from ui import auth
 from ui.attempt import attempt
 from ui.format import grams, number

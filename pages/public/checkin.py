@@ -2,12 +2,12 @@
 import streamlit as st
 
 from db.engine import write_session
-from points.checkin import check_out, scan
-from points.errors import DomainError
-from points.qr_tokens import parse_checkpoint_id
+from points.checkin.decision import check_out, scan
+from points.checkin.tokens import parse_checkpoint_id
+from points.common.errors import DomainError
 from ui import auth
-from ui.portal import RETURN_TO
 from ui.i18n import error_text, t
+from ui.portal import RETURN_TO
 from ui.qr import title_of
 from ui.signin_form import signin_form
 

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from db.engine import read_session
-from points import checkpoints
+from points.checkin import checkpoints
 from ui import auth
 from ui.attempt import attempt
 from ui.format import moment, number, plain

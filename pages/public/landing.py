@@ -2,7 +2,7 @@
 import streamlit as st
 
 from db.engine import read_session
-from points.stats import city_totals
+from points.reports.stats import city_totals
 from ui.format import grams, number
 from ui.i18n import t
 from ui.nav import SIGNED_OUT, page_link

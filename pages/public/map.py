@@ -3,9 +3,9 @@ import pandas as pd
 import streamlit as st
 
 from db.engine import read_session
-from points.checkpoints import checkpoint_pins
-from points.geo import sort_by_distance
-from points.places import DISTRICTS, KINDS, is_closed, list_places, matches, position
+from points.checkin.checkpoints import checkpoint_pins
+from points.places.geo import sort_by_distance
+from points.places.registry import DISTRICTS, KINDS, is_closed, list_places, matches, position
 from ui.i18n import current_language, t
 from ui.map import TILES, configured_tiles, place_name, show_map, words
 

@@ -1,7 +1,7 @@
 """Register: what is stored and why, and a separate consent for the leaderboard."""
 import streamlit as st
 
-from points.errors import DomainError
+from points.common.errors import DomainError
 from ui import auth
 from ui.i18n import error_text, t
 

@@ -2,8 +2,8 @@
 import streamlit as st
 
 from db.engine import read_session
-from points.errors import DomainError
-from points.places import get_place, is_closed, trail_length_m, trail_segments, trailheads
+from points.common.errors import DomainError
+from points.places.registry import get_place, is_closed, trail_length_m, trail_segments, trailheads
 from ui import auth
 from ui.format import moment
 from ui.i18n import current_language, localized, t

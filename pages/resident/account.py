@@ -1,7 +1,7 @@
 """My account: profile, language and password."""
 import streamlit as st
 
-from points.errors import DomainError
+from points.common.errors import DomainError
 from ui import auth
 from ui.i18n import error_text, t
 from ui.privacy_panel import privacy_panel

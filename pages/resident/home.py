@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from db.engine import read_session
-from points.statement import summary
+from points.ledger.statement import summary
 from ui import auth
 from ui.format import grams, number
 from ui.i18n import t

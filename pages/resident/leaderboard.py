@@ -3,9 +3,9 @@ import pandas as pd
 import streamlit as st
 
 from db.engine import read_session
-from points.badges import badges
-from points.leaderboard import PERIODS, board
-from points.places import DISTRICTS
+from points.places.registry import DISTRICTS
+from points.score.badges import badges
+from points.score.leaderboard import PERIODS, board
 from ui import auth
 from ui.format import number
 from ui.i18n import t

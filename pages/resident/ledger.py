@@ -4,8 +4,8 @@ from functools import partial
 import streamlit as st
 
 from db.engine import read_session
-from points.statement import seq_of_entry, statement_csv, statement_page
-from points.verify import verify_user
+from points.ledger.statement import seq_of_entry, statement_csv, statement_page
+from points.ledger.verify import verify_user
 from ui import auth
 from ui.downloads import download_on_click
 from ui.format import grams, moment, number

@@ -5,11 +5,11 @@ from datetime import timedelta
 import streamlit as st
 
 from db.engine import read_session
-from points.carbon import INTEGER_UNITS, MAX_QUANTITY
-from points.catalogue import loggable_actions
-from points.claims import MAX_DAYS_BACK, MAX_NOTE, occurred_at_for, prepare_photo, submit_claim
-from points.clock import local_day, utcnow
-from points.errors import DomainError
+from points.catalogue.actions import loggable_actions
+from points.catalogue.carbon import INTEGER_UNITS, MAX_QUANTITY
+from points.claims.lifecycle import MAX_DAYS_BACK, MAX_NOTE, occurred_at_for, prepare_photo, submit_claim
+from points.common.clock import local_day, utcnow
+from points.common.errors import DomainError
 from ui import auth
 from ui.attempt import attempt
 from ui.i18n import error_text, t

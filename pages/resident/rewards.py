@@ -4,9 +4,9 @@ import uuid
 import streamlit as st
 
 from db.engine import read_session
-from points.ledger import get_balance
-from points.rewards import ACTIVE, cancel, list_rewards, my_redemptions, redeem
-from points.score_facts import score_at
+from points.ledger.chain import get_balance
+from points.rewards.redemptions import ACTIVE, cancel, list_rewards, my_redemptions, redeem
+from points.score.facts import score_at
 from ui import auth
 from ui.attempt import attempt
 from ui.format import moment, number

@@ -2,16 +2,15 @@
 import streamlit as st
 
 from db.engine import read_session
-from points.appeals import appealable, file_appeal, my_appeals
-from points.clock import utcnow
-from points.score import actions_to_next_tier, compute, history_dates, load_rules, next_tier
-from points.score_facts import load_facts
+from points.common.clock import utcnow
+from points.score.appeals import appealable, file_appeal, my_appeals
+from points.score.facts import load_facts
+from points.score.rules import actions_to_next_tier, compute, history_dates, load_rules, next_tier
 from ui import auth
 from ui.attempt import attempt
 from ui.format import moment
 from ui.i18n import t
-from ui.score_view import (appeal_line, appeal_target_label, components_table, history_chart, tier_name,
-                           tiers_table)
+from ui.score_view import appeal_line, appeal_target_label, components_table, history_chart, tier_name, tiers_table
 
 user = auth.current_user()
 now = utcnow()

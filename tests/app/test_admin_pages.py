@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import ActionType, AuditLog, LedgerEntry, User
-from points.clock import utcnow
-from points.review import decide
+from points.common.clock import utcnow
+from points.review.queue import decide
 from tests.admin_helpers import balance_points, pending_claim, with_catalogue
 from tests.signin_support import fail_signins
 from tests.unit.test_claims import png
@@ -150,8 +150,8 @@ def test_opening_the_queue_scans_for_new_flags_once_a_minute_not_on_every_click(
     import time
     from datetime import timedelta
 
-    from points.anomalies import BURST_ENTRIES
-    from points.clock import utcnow
+    from points.common.clock import utcnow
+    from points.review.anomalies import BURST_ENTRIES
     from tests.unit.ledger_helpers import credit
 
     def burst(user_id: int) -> None:

@@ -5,9 +5,9 @@ from sqlalchemy import select
 
 from db.engine import read_session
 from db.models import Checkpoint, User
-from points.clock import utcnow
-from points.personal_code import issue_code, read_code
-from points.qr_tokens import poster_token
+from points.checkin.personal_code import issue_code, read_code
+from points.checkin.tokens import poster_token
+from points.common.clock import utcnow
 from tests.checkin_support import load_city, make_checkpoint, points_of, scan
 
 CHECKIN = "pages/public/checkin.py"
@@ -165,7 +165,7 @@ def test_station_attendant_scans_the_residents_code_with_the_camera(make_user, o
 
     from PIL import Image
 
-    from points.posters import qr_png
+    from points.checkin.posters import qr_png
 
     load_city()
     attendant, ann = make_user("olga", role="organizer"), make_user("ann")

@@ -8,9 +8,9 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from db.engine import write_session
-from points.errors import DomainError
-from points.places import load_places
-from points.posters import find_cjk_font
+from points.checkin.posters import find_cjk_font
+from points.common.errors import DomainError
+from points.places.registry import load_places
 from tests.admin_helpers import with_catalogue
 from tests.checkin_support import make_checkpoint
 from tests.ledger_support import log

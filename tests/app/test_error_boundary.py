@@ -2,7 +2,7 @@
 import tomllib
 from pathlib import Path
 
-import points.stats
+import points.reports.stats
 
 
 def _explode(*_args, **_kwargs):
@@ -10,7 +10,7 @@ def _explode(*_args, **_kwargs):
 
 
 def test_an_unexpected_error_shows_a_translated_message_not_a_traceback(monkeypatch, open_page):
-    monkeypatch.setattr(points.stats, "city_totals", _explode)
+    monkeypatch.setattr(points.reports.stats, "city_totals", _explode)
     for lang, message in (("en", "Something went wrong on our side"), ("zh", "系统出了点问题")):
         app = open_page(None, lang=lang)
         assert not app.exception

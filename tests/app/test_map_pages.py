@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import AuditLog, Place
-from points.places import load_places
+from points.places.registry import load_places
 
 MAP, TRAIL, ADMIN = "pages/public/map.py", "pages/public/trail.py", "pages/admin/places.py"
 

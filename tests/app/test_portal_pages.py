@@ -1,7 +1,7 @@
 """Every page renders for every role allowed to see it, in both languages, without an exception."""
 import pytest
 
-from points.roles import ROLES
+from points.common.roles import ROLES
 from ui.nav import PAGES, SIGNED_OUT
 
 UNEXPECTED = {"en": "Something went wrong on our side", "zh": "系统出了点问题"}

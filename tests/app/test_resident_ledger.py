@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from points.clock import utcnow
+from points.common.clock import utcnow
 from tests.ledger_support import NOON, balance_of, load, log
 
 pytestmark = pytest.mark.timeout(180)

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from db.engine import read_session, write_session
 from db.models import Appeal, Redemption, User
-from points.catalogue import load_catalogue
-from points.claims import reject_claim, submit_claim
-from points.ledger import get_balance
-from points.rewards import load_rewards
+from points.catalogue.actions import load_catalogue
+from points.claims.lifecycle import reject_claim, submit_claim
+from points.ledger.chain import get_balance
+from points.rewards.redemptions import load_rewards
 from tests.unit.ledger_helpers import credit
 
 SCORE, REWARDS, BOARD = "pages/resident/score.py", "pages/resident/rewards.py", "pages/resident/leaderboard.py"

@@ -1,7 +1,8 @@
 """Sign-in, sign-out, registration and language through the portal, as AppTest sees them."""
+from sqlmodel import select
+
 from db.engine import read_session
 from db.models import SignInSession, User
-from sqlmodel import select
 
 
 def _fill_signin(app, username, password):

@@ -19,11 +19,15 @@ PHONE = {"width": 390, "height": 844}
 WAIT_SCALE = float(os.environ.get("GREEN_EGRET_TEST_WAIT_SCALE", "1"))
 QUIET_MS = 150  # the WebSocket has been silent this long after the last answer: the run's output is drawn
 
-# Counts WebSocket traffic in the page, so "idle" means: the server answered everything the page sent, the
-# script is not running, and nothing arrived for a moment. No fixed sleep: a fast run returns at once.
+# Watches the page's input and WebSocket traffic, so "idle" means: the server answered everything the page sent,
+# the script is not running, and neither an answer nor the user's last input (a click whose message the page may
+# not have sent yet) is more recent than a moment. No fixed sleep: a quiet page returns at once.
 TRAFFIC_PROBE = """
 (() => {
-  window.__geSent = 0; window.__geLastSent = 0; window.__geLastReceived = 0;
+  window.__geSent = 0; window.__geLastSent = 0; window.__geLastReceived = 0; window.__geLastInput = 0;
+  for (const type of ["pointerdown", "click", "keydown", "input", "change"]) {
+    window.addEventListener(type, () => { window.__geLastInput = performance.now(); }, true);
+  }
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     window.__geSent += 1; window.__geLastSent = performance.now();
@@ -42,7 +46,7 @@ IDLE = """(quiet) => {
     && !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-stale="true"]')
     && window.__geLastReceived >= window.__geLastSent
-    && performance.now() - window.__geLastReceived > quiet;
+    && performance.now() - Math.max(window.__geLastReceived, window.__geLastInput) > quiet;
 }"""
 
 

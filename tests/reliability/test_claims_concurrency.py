@@ -2,7 +2,7 @@
 import pytest
 
 from db.engine import write_session
-from points.claims import submit_claim
+from points.claims.lifecycle import submit_claim
 from tests.ledger_support import NOON, balance_of, entries_of, load
 from tests.reliability.race import run_together
 

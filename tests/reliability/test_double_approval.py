@@ -3,8 +3,8 @@ from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import AuditLog, LedgerEntry
-from points.review import decide
-from points.verify import verify_ledger
+from points.ledger.verify import verify_ledger
+from points.review.queue import decide
 from tests.admin_helpers import balance_points, pending_claim, with_catalogue
 from tests.reliability.race import run_together
 

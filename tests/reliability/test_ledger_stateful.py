@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import Balance, LedgerEntry
-from points.accounts import create_user
-from points.claims import approve_claim, reject_claim
-from points.errors import DomainError
-from points.ledger import post
-from points.verify import verify_ledger
+from points.accounts.users import create_user
+from points.claims.lifecycle import approve_claim, reject_claim
+from points.common.errors import DomainError
+from points.ledger.chain import post
+from points.ledger.verify import verify_ledger
 from tests.ledger_support import NOON, key, load, log
 
 pytestmark = pytest.mark.timeout(600)

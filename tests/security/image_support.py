@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from db.engine import read_session
 from db.models import Claim
-from points.posters import qr_image
+from points.checkin.posters import qr_image
 
 LOG = "pages/resident/log.py"
 STATION = "pages/organizer/station.py"

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from db.engine import engine_for, read_session
 from db.models import LedgerEntry
-from points.ledger import GENESIS_HASH, chain_hash
+from points.ledger.chain import GENESIS_HASH, chain_hash
 from tests.conftest import TEST_SECRET, on_postgres
 
 Statement = str | tuple[str, dict]

@@ -8,7 +8,7 @@ import pytest
 from starlette.requests import Request
 
 from db.engine import write_session
-from points import signin
+from points.accounts import signin
 from ui.http_routes import close_session, open_session
 
 HOST = "portal.example"

@@ -18,16 +18,16 @@ import pytest
 from db.engine import read_session, write_session
 from db.models import User
 from manage import main as manage
-from points.catalogue import load_catalogue
-from points.checkpoints import attendance_csv
-from points.claims import submit_claim
-from points.credit_feed import write_feed
-from points.dashboard import open_data_csv
-from points.ledger_browser import adjust
-from points.privacy import export_my_data
-from points.rollups import refresh_rollups
-from points.spreadsheet import safe_cell
-from points.statement import statement_csv
+from points.accounts.privacy import export_my_data
+from points.catalogue.actions import load_catalogue
+from points.checkin.checkpoints import attendance_csv
+from points.claims.lifecycle import submit_claim
+from points.common.spreadsheet import safe_cell
+from points.ledger.browser import adjust
+from points.ledger.statement import statement_csv
+from points.reports.credit_feed import write_feed
+from points.reports.dashboard import open_data_csv
+from points.reports.rollups import refresh_rollups
 from tests.checkin_support import make_checkpoint, scan
 from tests.unit.ledger_helpers import credit
 from tests.unit.test_ledger_export_route import _call, _cookie_for
@@ -180,10 +180,10 @@ def test_numbers_and_ordinary_values_pass_unchanged(value):
 
 
 def test_no_module_writes_csv_around_the_helper():
-    """A new export that calls csv.writer itself would bring the hole back: only points/spreadsheet.py may."""
+    """A new export that calls csv.writer itself would bring the hole back: only points/common/spreadsheet.py may."""
     root = Path(__file__).resolve().parents[2]
     writers = re.compile(r"csv\.(writer|DictWriter)\(|\.to_csv\(")
     sources = [path for folder in ("points", "ui", "pages", "db") for path in (root / folder).rglob("*.py")]
     offenders = [str(path.relative_to(root)) for path in [*sources, root / "manage.py", root / "app.py"]
                  if writers.search(path.read_text(encoding="utf-8"))]
-    assert offenders == ["points/spreadsheet.py"]
+    assert offenders == ["points/common/spreadsheet.py"]

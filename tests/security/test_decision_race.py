@@ -4,9 +4,9 @@ from sqlalchemy import select
 
 from db.engine import read_session, write_session
 from db.models import AuditLog, Claim, LedgerEntry
-from points.errors import DomainError
-from points.review import decide, decide_many, pending_claims
-from points.verify import verify_ledger
+from points.common.errors import DomainError
+from points.ledger.verify import verify_ledger
+from points.review.queue import decide, decide_many, pending_claims
 from tests.admin_helpers import balance_points, pending_claim, with_catalogue
 from tests.reliability.race import run_together
 from ui.i18n import catalogue

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import Checkpoint
-from points import checkpoints
-from points.clock import local_day, utcnow
-from points.errors import DomainError
+from points.checkin import checkpoints
+from points.common.clock import local_day, utcnow
+from points.common.errors import DomainError
 from tests.checkin_support import ZHONGSHAN_PARK, load_city
 
 NOW = datetime(2027, 6, 1, 2, 0, tzinfo=UTC)

@@ -11,9 +11,9 @@ import pytest
 import zxingcpp
 from PIL import ExifTags, Image, ImageFile
 
-from points import images
-from points.errors import DomainError
-from points.personal_code import issue_code, read_code
+from points.checkin.personal_code import issue_code, read_code
+from points.common import images
+from points.common.errors import DomainError
 from tests.checkin_support import load_city
 from tests.security.image_support import (
     claims,

@@ -11,8 +11,8 @@ import pytest
 import manage
 from db.engine import read_session, write_session
 from db.models import Appeal
-from points.appeals import file_appeal
-from points.claims import reject_claim
+from points.claims.lifecycle import reject_claim
+from points.score.appeals import file_appeal
 from tests.ledger_support import entries_of, load, log
 from tests.security.ledger_tamper import rehash_with_the_secret, tamper
 from tests.unit.ledger_helpers import credit
@@ -46,7 +46,7 @@ def appealed_reversal(make_user, tmp_path, monkeypatch, capsys):
         file_appeal(session, user_id=ann.id, entry_id=reversal.id, note="it was a real trip")
     assert (earn.id, reversal.id, reversal.original_entry_id) == (1, 3, 1)
     path = tmp_path / "anchors.jsonl"
-    monkeypatch.setattr("points.anchors.utcnow", lambda: ANCHORED_AT)
+    monkeypatch.setattr("points.ledger.anchors.utcnow", lambda: ANCHORED_AT)
     assert manage.main(["ledger-head", "--append", str(path)]) == 0 and manage.main(["verify-ledger"]) == 0
     capsys.readouterr()
     return ann, path

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import text
 
 import manage
-import points.ledger
+import points.ledger.chain
 from db.engine import get_engine, read_session
-from points.verify import ledger_head_digest
+from points.ledger.verify import ledger_head_digest
 from tests.conftest import on_postgres
 from tests.security.ledger_tamper import roll_balance_back, tamper
 from tests.unit.ledger_helpers import credit
@@ -29,7 +29,7 @@ def anchors(tmp_path, monkeypatch, capsys):
     path = tmp_path / "ledger-anchors.jsonl"
 
     def take(at: datetime) -> dict:
-        monkeypatch.setattr("points.anchors.utcnow", lambda: at)
+        monkeypatch.setattr("points.ledger.anchors.utcnow", lambda: at)
         assert manage.main(["ledger-head", "--append", str(path)]) == 0
         printed = capsys.readouterr().out
         assert printed.splitlines() == path.read_text(encoding="utf-8").splitlines()[-1:]  # also shown
@@ -123,7 +123,7 @@ def test_an_anchor_waits_for_a_writer_that_holds_a_lower_id(ann_and_bob, anchors
     for her, or it would anchor "up to id 2" without id 1, and fail once she commits."""
     ann, bob = ann_and_bob
     hashing, release, taken = threading.Event(), threading.Event(), []
-    real_hash = points.ledger.chain_hash
+    real_hash = points.ledger.chain.chain_hash
 
     def slow_for_ann(prev_hash, values, secret=None):
         if values["user_id"] == ann.id:
@@ -131,7 +131,7 @@ def test_an_anchor_waits_for_a_writer_that_holds_a_lower_id(ann_and_bob, anchors
             release.wait(30)
         return real_hash(prev_hash, values, secret)
 
-    monkeypatch.setattr("points.ledger.chain_hash", slow_for_ann)
+    monkeypatch.setattr("points.ledger.chain.chain_hash", slow_for_ann)
     writer = threading.Thread(target=credit, args=(ann.id, 10))
     writer.start()
     assert hashing.wait(30)

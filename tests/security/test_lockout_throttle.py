@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from points import signin
-from points.clock import utcnow
-from points.errors import DomainError
+from points.accounts import signin
+from points.common.clock import utcnow
+from points.common.errors import DomainError
 from tests.signin_support import fail_signins
 from ui.client import forwarded_client
 

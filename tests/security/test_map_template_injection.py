@@ -14,9 +14,9 @@ import jinja2.utils
 import pytest
 
 from db.engine import read_session, write_session
-from points import places
-from points.checkpoints import checkpoint_pins
-from points.clock import utcnow
+from points.checkin.checkpoints import checkpoint_pins
+from points.common.clock import utcnow
+from points.places import registry
 from tests.checkin_support import load_city, make_checkpoint
 from ui import map as city_map
 from ui.map import build_map, esc, words
@@ -55,12 +55,12 @@ def _create_everything(make_user, payload: str):
     admin, organizer, now = make_user("boss", role="admin"), make_user("olga", role="organizer"), utcnow()
     load_city()
     with write_session() as session:
-        places.load_places(session)
-        places.save_place(session, actor_id=admin.id, place_id="tpl_saved", kind="park", name_zh=f"saved {payload}",
+        registry.load_places(session)
+        registry.save_place(session, actor_id=admin.id, place_id="tpl_saved", kind="park", name_zh=f"saved {payload}",
                           name_en=f"saved {payload}", district=None, **ZHONGSHAN_PARK)
-        places.set_closure(session, actor_id=admin.id, place_id="zhongshan_park", reason=f"closure {payload}",
+        registry.set_closure(session, actor_id=admin.id, place_id="zhongshan_park", reason=f"closure {payload}",
                            closed_from=now - timedelta(hours=1))
-        places.import_places(session, actor_id=admin.id, upload=places.prepare_import(json.dumps({
+        registry.import_places(session, actor_id=admin.id, upload=registry.prepare_import(json.dumps({
             "type": "FeatureCollection", "features": [
             _feature("tpl_import", "wetland_beach", f"import {payload}",
                      {"type": "Point", "coordinates": [118.09, 24.47]}),
@@ -77,7 +77,7 @@ def _create_everything(make_user, payload: str):
 def _shown(now) -> list:
     """What /map draws: the places and the checkpoint pins, read as pages/public/map.py reads them."""
     with read_session() as session:
-        return places.list_places(session) + checkpoint_pins(session, now=now)
+        return registry.list_places(session) + checkpoint_pins(session, now=now)
 
 
 def _expected(payload: str, language: str) -> list[str]:

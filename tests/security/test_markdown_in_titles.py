@@ -3,7 +3,7 @@ every visitor's browser fetch it (a tracker on the public events page), and a li
 import re
 from datetime import timedelta
 
-from points.clock import utcnow
+from points.common.clock import utcnow
 from tests.checkin_support import load_city, make_checkpoint
 
 TITLE = "![seen](https://tracker.example/t.png) [win](javascript:alert(1)) **bold** :red[x]"

@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageFile
 
-from points.personal_code import issue_code
+from points.checkin.personal_code import issue_code
 from tests.checkin_support import load_city, points_of
 from tests.conftest import on_postgres
 from tests.security.image_support import claims, jpeg, log_with_photo, photo_with_code, scan_at_station, shown

@@ -3,7 +3,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import read_session, write_session
 from db.models import SignInSession
-from points import signin
+from points.accounts import signin
 from tests.conftest import APP_FILE
 
 OLD, NEW = "correct-horse-9", "heron-at-low-tide"

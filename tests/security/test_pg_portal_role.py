@@ -17,11 +17,11 @@ import db.models  # noqa: F401  (every table on SQLModel.metadata)
 from db import migrate
 from db.engine import get_engine, read_session, write_session
 from db.roles import APPEND_ONLY, DELETED, UPDATED, PortalRoleError, grant_portal_role, table_privileges
-from points.claims import approve_claim
-from points.ledger import get_balance
-from points.rollups import refresh_rollups
-from points.seed import first_start
-from points.verify import verify_ledger
+from points.claims.lifecycle import approve_claim
+from points.demo.seed import first_start
+from points.ledger.chain import get_balance
+from points.ledger.verify import verify_ledger
+from points.reports.rollups import refresh_rollups
 from tests.ledger_support import log
 from tests.security.portal_role import (
     as_owner,

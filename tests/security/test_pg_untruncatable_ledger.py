@@ -14,8 +14,8 @@ from sqlalchemy import text
 
 from db.engine import engine_for, read_session, write_session
 from db.migrate import alembic_config
-from points import audit
-from points.verify import verify_ledger
+from points.audit import journal
+from points.ledger.verify import verify_ledger
 from tests.security.portal_role import (
     attempt,
     needs_postgres,
@@ -38,7 +38,7 @@ def history(make_user) -> int:
     credit(ann.id, 40)
     credit(ann.id, 25)
     with write_session() as session:
-        audit.record(session, actor_id=admin.id, action="user.note", target_type="user", target_id=ann.id)
+        journal.record(session, actor_id=admin.id, action="user.note", target_type="user", target_id=ann.id)
     return ann.id
 
 

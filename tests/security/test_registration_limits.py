@@ -6,11 +6,11 @@ from sqlmodel import select
 
 from db.engine import read_session
 from db.models import User
-from points import signin
-from points.clock import utcnow
-from points.errors import DomainError
-from points.passwords import check_new_password
-from points.seed import DEMO_PASSWORD
+from points.accounts import signin
+from points.accounts.passwords import check_new_password
+from points.common.clock import utcnow
+from points.common.errors import DomainError
+from points.demo.seed import DEMO_PASSWORD
 
 WEAK_MESSAGE = {"en": "This password is too easy to guess", "zh": "此密码太容易被猜到"}
 

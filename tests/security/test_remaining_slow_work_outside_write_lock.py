@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import AuditLog, DailyRollup, LedgerEntry, Place, User
-from points import passwords, places, privacy, rollups
-from points.errors import DomainError
-from points.seed import DEMO_PASSWORD, seed
-from points.signin import sign_in
+from points.accounts import passwords, privacy
+from points.accounts.signin import sign_in
+from points.common.errors import DomainError
+from points.demo.seed import DEMO_PASSWORD, seed
+from points.places import registry
+from points.reports import rollups
 from tests.conftest import on_postgres
 from tests.security.lock_probe import calls_under_lock
 from tests.unit.ledger_helpers import credit
@@ -92,7 +94,7 @@ def _collection(latitude: float) -> dict:
 @sqlite_lock
 def test_a_geojson_import_is_parsed_and_validated_with_the_lock_free(database, monkeypatch, make_user, open_page):
     admin = make_user("boss", role="admin")
-    seen = calls_under_lock(monkeypatch, database, places, "parse_places")
+    seen = calls_under_lock(monkeypatch, database, registry, "parse_places")
     app = _upload(open_page, admin, _collection(99.0))
     assert app.error[0].value.startswith("Feature 1 has a coordinate out of range")
     app = _upload(open_page, admin, _collection(24.47))

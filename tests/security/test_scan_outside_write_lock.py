@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from db.engine import read_session
 from db.models import AnomalyFlag
-from points import anomalies
-from points.clock import utcnow
+from points.common.clock import utcnow
+from points.review import anomalies
 from tests.conftest import on_postgres
 from tests.reliability.race import run_together
 from tests.security.lock_probe import calls_under_lock

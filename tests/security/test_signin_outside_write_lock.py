@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from db.engine import read_session
 from db.models import SignInThrottle, User
 from manage import main as manage
-from points import passwords
+from points.accounts import passwords
 from tests.conftest import APP_FILE, on_postgres
 from tests.security.lock_probe import calls_under_lock
 

@@ -3,7 +3,7 @@ import uuid
 from datetime import datetime
 
 from db.engine import write_session
-from points.ledger import post
+from points.ledger.chain import post
 
 
 def credit(user_id: int, points: int, *, co2e_g: int | None = None, action_code: str = "metro",

@@ -6,11 +6,11 @@ from sqlmodel import select
 
 from db.engine import read_session, write_session
 from db.models import Balance, User
-from points import signin
-from points.accounts import register
-from points.clock import utcnow
-from points.errors import DomainError
-from points.passwords import verify_password
+from points.accounts import signin
+from points.accounts.passwords import verify_password
+from points.accounts.users import register
+from points.common.clock import utcnow
+from points.common.errors import DomainError
 
 CLIENT = "203.0.113.7"
 

@@ -6,10 +6,14 @@ from sqlalchemy import select
 
 from db.engine import read_session, write_session
 from db.models import ActionType, AnomalyFlag, AuditLog, Claim, LedgerEntry, Reward, SignInThrottle, User
-from points import catalog_admin, dashboard, ledger_browser, review, users_admin
-from points.audit_view import browse_audit
-from points.errors import DomainError
-from points.rewards import load_rewards
+from points.accounts import users_admin
+from points.audit.view import browse_audit
+from points.catalogue import catalog_admin
+from points.common.errors import DomainError
+from points.ledger import browser
+from points.reports import dashboard
+from points.review import queue
+from points.rewards.redemptions import load_rewards
 from tests.admin_helpers import pending_claim, with_catalogue
 from tests.signin_support import fail_signins
 
@@ -49,11 +53,11 @@ def snapshot() -> tuple:
 
 
 WRITES = {
-    "approve": lambda s, a, w: review.decide(s, actor_id=a, claim_id=w["claim_id"], approve=True, reason=None),
-    "reject": lambda s, a, w: review.decide(s, actor_id=a, claim_id=w["claim_id"], approve=False, reason="no"),
-    "close_flag": lambda s, a, w: review.close_flag(s, actor_id=a, flag_id=w["flag_id"], outcome="dismissed",
+    "approve": lambda s, a, w: queue.decide(s, actor_id=a, claim_id=w["claim_id"], approve=True, reason=None),
+    "reject": lambda s, a, w: queue.decide(s, actor_id=a, claim_id=w["claim_id"], approve=False, reason="no"),
+    "close_flag": lambda s, a, w: queue.close_flag(s, actor_id=a, flag_id=w["flag_id"], outcome="dismissed",
                                                     reason="harmless"),
-    "adjust": lambda s, a, w: ledger_browser.adjust(s, actor_id=a, username="rita", points=100, reason="goodwill",
+    "adjust": lambda s, a, w: browser.adjust(s, actor_id=a, username="rita", points=100, reason="goodwill",
                                                     request_id="role-matrix"),
     "change_role": lambda s, a, w: users_admin.change_role(s, actor_id=a, user_id=w["resident"].id, role="admin"),
     "disable": lambda s, a, w: users_admin.set_disabled(s, actor_id=a, user_id=w["resident"].id, disabled=True),
@@ -65,14 +69,14 @@ WRITES = {
 }
 
 READS = {
-    "pending_claims": lambda s, a, w: review.pending_claims(s, actor_id=a),
-    "open_flags": lambda s, a, w: review.open_flags(s, actor_id=a),
-    "browse_ledger": lambda s, a, w: ledger_browser.browse(s, actor_id=a, filters=ledger_browser.LedgerFilter()),
-    "count_ledger": lambda s, a, w: ledger_browser.count(s, actor_id=a, filters=ledger_browser.LedgerFilter()),
-    "export_ledger": lambda s, a, w: list(ledger_browser.export_csv(s, actor_id=a,
-                                                                    filters=ledger_browser.LedgerFilter())),
-    "statement": lambda s, a, w: ledger_browser.resident_balance(s, actor_id=a, username="rita"),
-    "verify": lambda s, a, w: ledger_browser.verify_integrity(s, actor_id=a),
+    "pending_claims": lambda s, a, w: queue.pending_claims(s, actor_id=a),
+    "open_flags": lambda s, a, w: queue.open_flags(s, actor_id=a),
+    "browse_ledger": lambda s, a, w: browser.browse(s, actor_id=a, filters=browser.LedgerFilter()),
+    "count_ledger": lambda s, a, w: browser.count(s, actor_id=a, filters=browser.LedgerFilter()),
+    "export_ledger": lambda s, a, w: list(browser.export_csv(s, actor_id=a,
+                                                                    filters=browser.LedgerFilter())),
+    "statement": lambda s, a, w: browser.resident_balance(s, actor_id=a, username="rita"),
+    "verify": lambda s, a, w: browser.verify_integrity(s, actor_id=a),
     "dashboard": lambda s, a, w: dashboard.city_dashboard(s, actor_id=a),
     "open_data": lambda s, a, w: dashboard.open_data_csv(s, actor_id=a),
     "search_users": lambda s, a, w: users_admin.search_users(s, actor_id=a),

@@ -4,9 +4,9 @@ from sqlalchemy import select
 
 from db.engine import read_session, write_session
 from db.models import ActionType, Reward
-from points.catalog_admin import edit_factor, update_reward
-from points.errors import DomainError
-from points.rewards import load_rewards
+from points.catalogue.catalog_admin import edit_factor, update_reward
+from points.common.errors import DomainError
+from points.rewards.redemptions import load_rewards
 from tests.admin_helpers import row_counts, with_catalogue
 
 

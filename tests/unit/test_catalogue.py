@@ -4,9 +4,9 @@ from sqlmodel import select
 
 from db.engine import read_session, write_session
 from db.models import ActionType
-from points.catalogue import current_action, list_current, load_catalogue, revise_action
-from points.claims import approve_claim
-from points.errors import DomainError
+from points.catalogue.actions import current_action, list_current, load_catalogue, revise_action
+from points.claims.lifecycle import approve_claim
+from points.common.errors import DomainError
 from tests.ledger_support import balance_of, entries_of, load, log, verified
 
 REQUIRED = ("metro", "bus", "bike", "walk", "paper", "plastic", "glass", "metal", "low_value", "kitchen",

@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import Claim, LedgerEntry
-from points import checkpoints
-from points.checkin import close_ended_events
-from points.errors import DomainError
-from points.qr_tokens import kiosk_token, poster_token
+from points.checkin import checkpoints
+from points.checkin.decision import close_ended_events
+from points.checkin.tokens import kiosk_token, poster_token
+from points.common.errors import DomainError
 from tests.checkin_support import END, START, check_out, load_city, make_checkpoint, points_of, scan
 
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from db.engine import read_session, write_session
 from db.models import AuditLog, Checkpoint
-from points import checkpoints
-from points.errors import DomainError
-from points.places import load_places
+from points.checkin import checkpoints
+from points.common.errors import DomainError
+from points.places.registry import load_places
 from tests.checkin_support import START, load_city, make_checkpoint, scan
 
 

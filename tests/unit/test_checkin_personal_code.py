@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 
 from db.engine import write_session
-from points.clock import utcnow
-from points.errors import DomainError
-from points.personal_code import LIFETIME, credit_at_station, issue_code, read_code
+from points.checkin.personal_code import LIFETIME, credit_at_station, issue_code, read_code
+from points.common.clock import utcnow
+from points.common.errors import DomainError
 from tests.checkin_support import load_city, points_of
 
 

@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from db.engine import read_session, write_session
 from db.models import AuditLog, Claim
-from points.claims import approve_claim, occurred_at_for, prepare_photo, reject_claim
-from points.clock import local_day
-from points.errors import DomainError
+from points.claims.lifecycle import approve_claim, occurred_at_for, prepare_photo, reject_claim
+from points.common.clock import local_day
+from points.common.errors import DomainError
 from tests.ledger_support import NOON, balance_of, entries_of, key, load, log, verified
 
 BEFORE_MIDNIGHT = datetime(2026, 3, 10, 15, 59, tzinfo=UTC)  # 23:59 in Xiamen

@@ -6,9 +6,9 @@ import pytest
 
 from db.engine import read_session, write_session
 from db.models import ActionType, CheckIn, Checkpoint
-from points.dashboard import city_dashboard, open_data_csv
-from points.ledger import post
-from points.rollups import refresh_rollups
+from points.ledger.chain import post
+from points.reports.dashboard import city_dashboard, open_data_csv
+from points.reports.rollups import refresh_rollups
 from tests.unit.ledger_helpers import credit
 
 NOW = datetime(2026, 3, 20, 4, 0, tzinfo=UTC)

@@ -1,7 +1,7 @@
 """Distances and the GCJ-02 shift that Chinese tiles need: every number the map and trail pages show."""
 import pytest
 
-from points.geo import gcj02_to_wgs84, haversine_m, line_length_m, sort_by_distance, wgs84_to_gcj02
+from points.places.geo import gcj02_to_wgs84, haversine_m, line_length_m, sort_by_distance, wgs84_to_gcj02
 
 # Published test vectors of the GCJ-02 algorithm (eviltransform's test suite): wgs lat, lon -> gcj lat, lon.
 KNOWN = [

@@ -1,7 +1,6 @@
 """/healthz reports database reachability and the migration revision."""
 import asyncio
 import json
-
 from concurrent.futures import ThreadPoolExecutor
 
 from db.migrate import head_revision

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from db.engine import read_session, write_session
 from db.models import AuditLog
-from points.errors import DomainError
-from points.ledger import post
-from points.ledger_browser import LedgerFilter, adjust, browse, export_csv
-from points.verify import verify_ledger
+from points.common.errors import DomainError
+from points.ledger.browser import LedgerFilter, adjust, browse, export_csv
+from points.ledger.chain import post
+from points.ledger.verify import verify_ledger
 from tests.admin_helpers import balance_points, row_counts
 from tests.unit.ledger_helpers import credit
 

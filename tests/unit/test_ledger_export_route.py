@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from starlette.requests import Request
 
 from db.engine import write_session
-from points import signin
-from points.ledger import post
+from points.accounts import signin
+from points.ledger.chain import post
 from ui.http_routes import export_ledger
 
 

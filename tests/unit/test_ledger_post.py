@@ -1,11 +1,11 @@
-"""points.ledger.post on its own: what a retry, a reused key and an overdraft leave in the ledger."""
+"""points.ledger.chain.post on its own: what a retry, a reused key and an overdraft leave in the ledger."""
 import pytest
 from sqlmodel import select
 
 from db.engine import read_session, write_session
-from points.errors import DomainError
-from points.ledger import get_balance, post
-from points.verify import verify_ledger
+from points.common.errors import DomainError
+from points.ledger.chain import get_balance, post
+from points.ledger.verify import verify_ledger
 from tests.unit.ledger_helpers import credit
 
 

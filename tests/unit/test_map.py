@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from db.models import Place
-from points.geo import wgs84_to_gcj02
-from points.places import ASSET, parse_places
+from points.places.geo import wgs84_to_gcj02
+from points.places.registry import ASSET, parse_places
 from ui.map import build_map, esc
-from ui.vendor_assets import PREFIX, _PACKAGES
+from ui.vendor_assets import _PACKAGES, PREFIX
 
 NOW = datetime(2025, 5, 1, tzinfo=UTC)
 XSS = [
@@ -141,8 +141,8 @@ def test_a_renamed_place_is_drawn_anew_though_nothing_else_changed(monkeypatch):
 
 def test_published_stations_and_upcoming_events_have_their_own_layers(make_user):
     from db.engine import read_session
-    from points import checkpoints
-    from points.clock import utcnow
+    from points.checkin import checkpoints
+    from points.common.clock import utcnow
     from tests.checkin_support import load_city, make_checkpoint
 
     load_city()

@@ -7,10 +7,22 @@ from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import AuditLog, Checkpoint, Place
-from points.errors import DomainError
-from points.places import (export_places, get_place, import_places, is_closed, list_places, load_places,
-                           matches, prepare_import, save_place, set_closure, trail_length_m, trail_segments,
-                           trailheads)
+from points.common.errors import DomainError
+from points.places.registry import (
+    export_places,
+    get_place,
+    import_places,
+    is_closed,
+    list_places,
+    load_places,
+    matches,
+    prepare_import,
+    save_place,
+    set_closure,
+    trail_length_m,
+    trail_segments,
+    trailheads,
+)
 
 NOW = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
 TRAILS = {"trail_yunhai": 15.4, "trail_linhai": 12.1, "trail_yundang_loop": 7.2, "trail_huandao": 21.1,

@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 from db.engine import read_session, write_session
 from db.models import Claim, LedgerEntry, Redemption, Reward, User
 from manage import main as manage
-from points.catalogue import load_catalogue
-from points.claims import submit_claim
-from points.errors import DomainError
-from points.ledger import GENESIS_HASH, chain_hash, get_balance
-from points.privacy import delete_my_account, export_my_data
-from points.rewards import load_rewards, redeem
-from points.signin import session_id_for_token, sign_in, start_session, user_for_session
+from points.accounts.privacy import delete_my_account, export_my_data
+from points.accounts.signin import session_id_for_token, sign_in, start_session, user_for_session
+from points.catalogue.actions import load_catalogue
+from points.claims.lifecycle import submit_claim
+from points.common.errors import DomainError
+from points.ledger.chain import GENESIS_HASH, chain_hash, get_balance
+from points.rewards.redemptions import load_rewards, redeem
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 PASSWORD = "correct-horse-9"

@@ -7,9 +7,9 @@ from PIL import Image
 
 from db.engine import read_session
 from db.models import Checkpoint
-from points import posters
-from points.errors import DomainError
-from points.qr_tokens import verify
+from points.checkin import posters
+from points.checkin.tokens import verify
+from points.common.errors import DomainError
 from tests.checkin_support import make_checkpoint
 
 

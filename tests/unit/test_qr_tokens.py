@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from points import qr_tokens
-from points.qr_tokens import TokenError, checkin_link, kiosk_token, poster_token, verify
+from points.checkin import tokens
+from points.checkin.tokens import TokenError, checkin_link, kiosk_token, poster_token, verify
 
 NOW = datetime(2025, 6, 1, 2, 0, 0, tzinfo=UTC)
 
@@ -32,8 +32,8 @@ def test_token_signed_with_another_secret_is_refused():
 def test_kiosk_token_accepts_current_and_previous_slot_only():
     token = kiosk_token(3, now=NOW)
     assert verify(3, token, now=NOW).purpose == "kiosk"
-    assert verify(3, token, now=NOW + timedelta(seconds=qr_tokens.SLOT_SECONDS)).slot is not None
-    assert refused(3, token, now=NOW + timedelta(seconds=2 * qr_tokens.SLOT_SECONDS)) == "checkin_expired"
+    assert verify(3, token, now=NOW + timedelta(seconds=tokens.SLOT_SECONDS)).slot is not None
+    assert refused(3, token, now=NOW + timedelta(seconds=2 * tokens.SLOT_SECONDS)) == "checkin_expired"
 
 
 def test_kiosk_token_from_the_future_is_refused():
@@ -44,7 +44,7 @@ def test_kiosk_slot_cannot_be_moved_to_a_fresh_one():
     """Editing the slot number of an old photo does not make it current: the signature covers the slot."""
     old = kiosk_token(3, now=NOW - timedelta(minutes=10))
     slot, signature = old[1:].split(".")
-    moved = f"k{qr_tokens.slot_at(NOW)}.{signature}"
+    moved = f"k{tokens.slot_at(NOW)}.{signature}"
     assert refused(3, moved, now=NOW) == "checkin_invalid"
 
 
@@ -60,7 +60,7 @@ def test_link_uses_the_configured_base_url(monkeypatch):
 
 def test_fingerprint_does_not_contain_the_token():
     token = poster_token(9)
-    assert token not in qr_tokens.fingerprint(token) and token.split(".")[1] not in qr_tokens.fingerprint(token)
+    assert token not in tokens.fingerprint(token) and token.split(".")[1] not in tokens.fingerprint(token)
 
 
 @settings(max_examples=300, deadline=None)
@@ -95,6 +95,6 @@ def test_parsing_never_raises_anything_but_token_error(token, checkpoint_id):
 @given(st.one_of(st.text(), st.none(), st.integers()))
 def test_checkpoint_parameter_parsing_raises_only_token_error(value):
     try:
-        assert qr_tokens.parse_checkpoint_id(value) >= 1
+        assert tokens.parse_checkpoint_id(value) >= 1
     except TokenError:
         pass

@@ -5,10 +5,10 @@ from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import AnomalyFlag, AuditLog, Claim, LedgerEntry
-from points.claims import reject_claim
-from points.errors import DomainError
-from points.review import close_flag, decide, decide_many, open_flags, pending_claims
-from points.verify import verify_ledger
+from points.claims.lifecycle import reject_claim
+from points.common.errors import DomainError
+from points.ledger.verify import verify_ledger
+from points.review.queue import close_flag, decide, decide_many, open_flags, pending_claims
 from tests.admin_helpers import balance_points, pending_claim, row_counts, with_catalogue
 
 

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from db.engine import read_session, write_session
 from db.models import AnomalyFlag, CheckIn, Checkpoint
-from points.anomalies import BURST_ENTRIES, CHECKPOINT_BURST, raise_flags
-from points.claims import submit_claim
-from points.review import open_flags
+from points.claims.lifecycle import submit_claim
+from points.review.anomalies import BURST_ENTRIES, CHECKPOINT_BURST, raise_flags
+from points.review.queue import open_flags
 from tests.admin_helpers import with_catalogue
 from tests.unit.ledger_helpers import credit
 
@@ -82,8 +82,8 @@ def test_a_burst_at_one_checkpoint_is_flagged(make_user):
 
 
 def test_only_admins_scan_for_new_flags(make_user):
-    from points.errors import DomainError
-    from points.review import refresh_flags
+    from points.common.errors import DomainError
+    from points.review.queue import refresh_flags
 
     admin, auditor, rita = make_user("boss", role="admin"), make_user("audrey", role="auditor"), make_user("rita")
     for minute in range(BURST_ENTRIES):

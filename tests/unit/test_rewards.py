@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import LedgerEntry, Redemption, Reward
-from points.errors import DomainError
-from points.ledger import get_balance
-from points.rewards import cancel, load_rewards, redeem
+from points.common.errors import DomainError
+from points.ledger.chain import get_balance
+from points.rewards.redemptions import cancel, load_rewards, redeem
 from tests.unit.ledger_helpers import credit
 
 

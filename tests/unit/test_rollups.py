@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from db.engine import read_session
 from db.models import DailyRollup, LedgerEntry, MonthlyRollup
-from points.rollups import refresh_rollups, watermark
+from points.reports.rollups import refresh_rollups, watermark
 from tests.reliability.race import run_together
 from tests.unit.ledger_helpers import credit
 

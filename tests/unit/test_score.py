@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from points.score import Fact, Penalty, actions_to_next_tier, compute, load_rules, tier_for
+from points.score.rules import Fact, Penalty, actions_to_next_tier, compute, load_rules, tier_for
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 CATEGORIES = ("waste", "trip", "volunteer", "energy", "other")

@@ -5,14 +5,14 @@ import pytest
 
 from db.engine import read_session, write_session
 from db.models import Checkpoint
-from points.badges import badges
-from points.catalogue import load_catalogue
-from points.claims import record_verified
-from points.clock import week_start
-from points.errors import DomainError
-from points.leaderboard import board, set_leaderboard
-from points.ledger import post
-from points.trail_segments import segments_in_note, trail_nodes
+from points.catalogue.actions import load_catalogue
+from points.claims.lifecycle import record_verified
+from points.common.clock import week_start
+from points.common.errors import DomainError
+from points.ledger.chain import post
+from points.places.trails import segments_in_note, trail_nodes
+from points.score.badges import badges
+from points.score.leaderboard import board, set_leaderboard
 from tests.unit.ledger_helpers import credit
 
 NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)  # a Wednesday

@@ -9,13 +9,13 @@ import pytest
 
 from db.engine import read_session, write_session
 from manage import main as manage
-from points.appeals import decide_appeal, file_appeal
-from points.catalogue import load_catalogue
-from points.claims import record_verified, reject_claim, submit_claim
-from points.errors import DomainError
-from points.ledger import get_balance
-from points.score import load_rules
-from points.score_facts import score_at
+from points.catalogue.actions import load_catalogue
+from points.claims.lifecycle import record_verified, reject_claim, submit_claim
+from points.common.errors import DomainError
+from points.ledger.chain import get_balance
+from points.score.appeals import decide_appeal, file_appeal
+from points.score.facts import score_at
+from points.score.rules import load_rules
 
 NOW = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
 PENALTY = load_rules()["components"]["penalty"]["per_case"]
@@ -119,7 +119,7 @@ def test_the_credit_feed_refuses_an_unknown_format(tmp_path, capsys):
 
 
 def test_an_upheld_appeal_gives_the_points_back_through_new_entries(make_user):
-    from points.verify import verify_ledger
+    from points.ledger.verify import verify_ledger
 
     user, admin = make_user("sam"), make_user("ada", role="admin")
     credited = log(user.id, when=NOW - timedelta(days=2))

@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from db.engine import read_session
 from db.models import User
-from points.seed import DEMO_PASSWORD, seed
-from points.signin import sign_in
+from points.accounts.signin import sign_in
+from points.demo.seed import DEMO_PASSWORD, seed
 
 ROOT = Path(__file__).resolve().parents[2]
 

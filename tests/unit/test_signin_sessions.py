@@ -4,10 +4,10 @@ from datetime import timedelta
 import pytest
 
 from db.engine import read_session, write_session
-from points import signin
-from points.accounts import set_disabled
-from points.clock import utcnow
-from points.errors import DomainError
+from points.accounts import signin
+from points.accounts.users import set_disabled
+from points.common.clock import utcnow
+from points.common.errors import DomainError
 
 
 def _start(user, now=None):

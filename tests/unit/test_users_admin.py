@@ -5,10 +5,10 @@ from sqlalchemy import select, text
 
 from db.engine import read_session, write_session
 from db.models import AuditLog, SignInSession, User
-from points import signin
-from points.accounts import backed_off_until
-from points.errors import DomainError
-from points.users_admin import change_role, search_users, set_disabled, unlock
+from points.accounts import signin
+from points.accounts.users import backed_off_until
+from points.accounts.users_admin import change_role, search_users, set_disabled, unlock
+from points.common.errors import DomainError
 from tests.signin_support import fail_signins
 
 

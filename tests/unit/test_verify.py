@@ -7,7 +7,7 @@ from sqlalchemy import text
 import manage
 from db.engine import engine_for, read_session
 from db.models import LedgerEntry
-from points.verify import ledger_head_digest, verify_ledger
+from points.ledger.verify import ledger_head_digest, verify_ledger
 from tests.ledger_support import entries_of, load, log
 from tests.security.ledger_tamper import tamper
 

@@ -7,9 +7,9 @@ Create Date: 2026-11-24 19:50:42.106204
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel.AutoString)
+from alembic import op
 
 import db.types
 

@@ -1,0 +1,193 @@
+"""The append-only, hash-chained point ledger: the single place where points change.
+
+Every write locks the user's Balance row, appends one LedgerEntry whose hash chains to the previous one,
+and updates the Balance in the same transaction. A repeated idempotency key returns the first entry.
+The entry's own id is hashed too: appeals, reversals and receipts point at entries by id, so renumbering ids
+(even consistently, references included) breaks the chain. Entries written before the id was hashed no longer
+verify; there was no production data then, so such a database is re-seeded, not carried over (no hash versions).
+"""
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
+from sqlmodel import Session
+
+from db.config import get_settings
+from db.driver_statement import DriverStatement
+from db.models import Balance, LedgerEntry
+from points.common.clock import utcnow
+from points.common.errors import DomainError
+
+GENESIS_HASH = "0" * 64
+MAX_ENTRY_POINTS = 10_000_000
+KINDS = ("earn", "redeem", "reversal", "adjust", "expire")
+
+LINK_COLUMNS = ("action_code", "action_type_id", "quantity", "claim_id", "redemption_id", "checkin_id",
+                "original_entry_id", "reason", "created_by")
+HASHED_FIELDS = ("id", "user_id", "seq", "kind", "points", "co2e_g", "action_code", "action_type_id", "quantity",
+                 "claim_id", "redemption_id", "checkin_id", "original_entry_id", "reason", "created_by",
+                 "created_at", "idempotency_key", "request_digest")
+
+
+class Totals(NamedTuple):
+    points: int
+    last_seq: int
+    head_hash: str
+
+
+@dataclass(frozen=True)
+class Posted:
+    entry: LedgerEntry
+    created: bool
+
+
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def canonical_json(values: dict) -> str:
+    """One encoder built once: json.dumps with options builds a new one per call, on every credit."""
+    return _CANONICAL.encode(values)
+
+
+def request_digest(request: dict) -> str:
+    """What the caller asked for, so a reused key with other content is told apart from a retry."""
+    return hashlib.sha256(canonical_json(request).encode()).hexdigest()
+
+
+def entry_fields(entry: LedgerEntry | dict) -> dict:
+    """The hashed fields of a stored entry or of the column values about to be inserted."""
+    read = entry.get if isinstance(entry, dict) else (lambda name: getattr(entry, name))
+    values = {name: read(name) for name in HASHED_FIELDS}
+    values["created_at"] = values["created_at"].isoformat(timespec="microseconds")
+    if values["quantity"] is not None:
+        values["quantity"] = repr(float(values["quantity"]))
+    return values
+
+
+def chain_hash(prev_hash: str, entry: LedgerEntry | dict, secret: str | None = None) -> str:
+    key = (secret or get_settings().secret).encode()
+    message = (prev_hash + canonical_json(entry_fields(entry))).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def open_balance(session: Session, user_id: int) -> Balance:
+    """Create the user's empty Balance (the lock row); called once when the user is created."""
+    balance = Balance(user_id=user_id, head_hash=GENESIS_HASH)
+    session.add(balance)
+    return balance
+
+
+def lock_balance(session: Session, user_id: int) -> Totals:
+    """Take the per-user lock (FOR UPDATE on PostgreSQL; SQLite already holds BEGIN IMMEDIATE) and return
+    the balance's figures. Every write that reads before it posts takes this first, so two cannot interleave."""
+    connection = session.connection()
+    query = READ_TOTALS if connection.dialect.name == "sqlite" else READ_TOTALS_FOR_UPDATE
+    rows = query.rows(connection, {"user": user_id})
+    if not rows:
+        raise DomainError("unknown_user")
+    return Totals(*rows[0])
+
+
+def next_entry_id(connection) -> int:
+    """The id of the entry about to be inserted, known before it is hashed (the id is in the hash).
+
+    SQLite: the writer holds BEGIN IMMEDIATE, ids are rowids without AUTOINCREMENT and no row is ever deleted
+    (append-only triggers), so max(id) + 1 is the id SQLite itself would pick and no other writer can take it.
+    PostgreSQL: nextval of the id's sequence, after taking the ROW EXCLUSIVE lock an INSERT takes anyway: a
+    SHARE lock (points.rollups.committed_max_id, used by the rollups and the ledger anchors) then still waits
+    for every writer that holds an id, so every id up to a settled max(id) is final.
+    """
+    if connection.dialect.name == "sqlite":
+        return NEXT_ROWID.rows(connection, {})[0][0]
+    LOCK_FOR_APPEND.rows(connection, {})
+    return NEXT_SERIAL.rows(connection, {})[0][0]
+
+
+def find_by_key(session: Session, idempotency_key: str) -> LedgerEntry | None:
+    """A plain id lookup first: on the hot path the key is new and no ORM object is needed."""
+    entry_id = session.connection().execute(FIND_ID_BY_KEY, {"key": idempotency_key}).scalar_one_or_none()
+    return session.get(LedgerEntry, entry_id) if entry_id is not None else None
+
+
+def replay(existing: LedgerEntry, digest: str) -> Posted:
+    """A key's outcome is final: the same request gets the first entry, another request is a conflict."""
+    if existing.request_digest != digest:
+        raise DomainError("idempotency_conflict")
+    return Posted(existing, False)
+
+
+def post(session: Session, *, user_id: int, kind: str, points: int, idempotency_key: str, request: dict,
+         co2e_g: int = 0, now: datetime | None = None, **links) -> Posted:
+    """Append one entry for `user_id` inside the caller's transaction; the caller commits.
+
+    `links` are the optional LedgerEntry columns (action_code, claim_id, reason, created_by, ...).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown ledger kind {kind!r}")
+    if not isinstance(points, int) or abs(points) > MAX_ENTRY_POINTS:
+        raise DomainError("points_out_of_range")
+    digest = request_digest(request)
+    connection = session.connection()  # the session's own transaction, without ORM work per statement
+    balance = lock_balance(session, user_id)
+    if balance.points + points < 0:
+        existing = find_by_key(session, idempotency_key)
+        if existing is not None:
+            return replay(existing, digest)
+        raise DomainError("insufficient_points", balance=balance.points, needed=-points)
+    values = {name: None for name in LINK_COLUMNS} | links | {
+        "id": next_entry_id(connection), "user_id": user_id, "seq": balance.last_seq + 1, "kind": kind,
+        "points": points, "co2e_g": co2e_g, "idempotency_key": idempotency_key, "request_digest": digest,
+        "prev_hash": balance.head_hash, "created_at": (now or utcnow()).astimezone(UTC)}
+    values["hash"] = chain_hash(balance.head_hash, values)
+    inserted = INSERT_NEW_KEY.rows(connection, values)
+    if not inserted:  # the key is taken: nothing was written and the first outcome stands
+        return replay(find_by_key(session, idempotency_key), digest)
+    ADD_TO_BALANCE.rows(connection, {"user": user_id, "add_points": points, "add_co2e": co2e_g,
+                                     "seq": values["seq"], "head": values["hash"], "at": values["created_at"]})
+    _forget_loaded_balance(session, user_id)
+    return Posted(LedgerEntry.model_construct(**values), True)
+
+
+# The hottest write path (bench/ledger.py): compiled once per dialect, run without per-call bookkeeping.
+_entry = LedgerEntry.__table__
+_balance = Balance.__table__.c
+
+
+def _insert_new_key(dialect: Dialect):
+    """INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id: no row back means a replay."""
+    dialect_insert = sqlite_insert if dialect.name == "sqlite" else postgresql_insert
+    return (dialect_insert(_entry).values({column.name: bindparam(column.name) for column in _entry.c})
+            .on_conflict_do_nothing(index_elements=[_entry.c.idempotency_key]).returning(_entry.c.id))
+
+
+INSERT_NEW_KEY = DriverStatement(_insert_new_key)
+NEXT_ROWID = DriverStatement(text(f"SELECT coalesce(max(id), 0) + 1 FROM {_entry.name}"))
+LOCK_FOR_APPEND = DriverStatement(text(f"LOCK TABLE {_entry.name} IN ROW EXCLUSIVE MODE"))
+NEXT_SERIAL = DriverStatement(text(f"SELECT nextval(pg_get_serial_sequence('{_entry.name}', 'id'))"))
+ADD_TO_BALANCE = DriverStatement(
+    update(Balance.__table__).where(_balance.user_id == bindparam("user"))
+    .values(points=_balance.points + bindparam("add_points"), co2e_g=_balance.co2e_g + bindparam("add_co2e"),
+            last_seq=bindparam("seq"), head_hash=bindparam("head"), updated_at=bindparam("at")))
+_read_totals = select(_balance.points, _balance.last_seq, _balance.head_hash).where(
+    _balance.user_id == bindparam("user"))
+READ_TOTALS = DriverStatement(_read_totals)
+READ_TOTALS_FOR_UPDATE = DriverStatement(_read_totals.with_for_update())
+FIND_ID_BY_KEY = select(_entry.c.id).where(_entry.c.idempotency_key == bindparam("key"))
+
+
+def _forget_loaded_balance(session: Session, user_id: int) -> None:
+    """A Balance the caller loaded earlier in this session is now stale: reload it on next access."""
+    loaded = session.identity_map.get(session.identity_key(Balance, user_id))
+    if loaded is not None:
+        session.expire(loaded)
+
+
+def get_balance(session: Session, user_id: int) -> Balance | None:
+    return session.get(Balance, user_id)

@@ -1,0 +1,129 @@
+"""A resident's statement: paged entries with the factor each used, CSV exports, and the home page figures."""
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import IO, Iterable, Iterator
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from db.models import ActionType, Claim, LedgerEntry
+from points.common.clock import local_day, local_day_bounds, utcnow, week_start
+from points.common.spreadsheet import SafeWriter
+from points.ledger.chain import get_balance
+from points.ledger.verify import STREAM_BATCH
+
+PAGE_SIZE = 20
+CSV_COLUMNS = ("user_id", "seq", "created_at", "kind", "action_code", "quantity", "unit", "factor_g",
+               "credit_share", "catalogue_version", "source", "points", "co2e_g", "status", "claim_id",
+               "original_entry_id", "reason", "idempotency_key", "prev_hash", "hash")
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    entry: LedgerEntry
+    action: ActionType | None
+    claim_status: str | None
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    rows: list[StatementRow]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    points: int
+    co2e_g: int
+    week_co2e_g: int
+    week_points: int
+    daily: list[tuple[str, int, int]]  # (local day, points, CO2e grams), oldest first
+
+
+def _rows(session: Session, query) -> Iterator[StatementRow]:
+    """Rows as the database hands them over, so a streamed query is never held whole in memory."""
+    joined = (query.outerjoin(ActionType, LedgerEntry.action_type_id == ActionType.id)
+              .outerjoin(Claim, LedgerEntry.claim_id == Claim.id))
+    return (StatementRow(entry, action, status) for entry, action, status in session.execute(joined))
+
+
+def _select_rows():
+    return select(LedgerEntry, ActionType, Claim.status)
+
+
+def statement_page(session: Session, *, user_id: int, page: int = 1, page_size: int = PAGE_SIZE) -> StatementPage:
+    """Newest first; a page past the end shows the last page."""
+    total = session.execute(select(func.count()).select_from(LedgerEntry)
+                            .where(LedgerEntry.user_id == user_id)).scalar_one()
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    query = (_select_rows().where(LedgerEntry.user_id == user_id).order_by(LedgerEntry.seq.desc())
+             .offset((page - 1) * page_size).limit(page_size))
+    return StatementPage(rows=list(_rows(session, query)), page=page, pages=pages, total=total)
+
+
+def seq_of_entry(session: Session, entry_id: int) -> int | None:
+    """A reversal names its original by id; residents know entries by their seq."""
+    return session.execute(select(LedgerEntry.seq).where(LedgerEntry.id == entry_id)).scalar_one_or_none()
+
+
+def _csv_record(row: StatementRow) -> list:
+    entry, action = row.entry, row.action
+    return [entry.user_id, entry.seq, entry.created_at.isoformat(), entry.kind, entry.action_code or "",
+            "" if entry.quantity is None else entry.quantity, action.unit if action else "",
+            action.factor_g if action else "", action.credit_share if action else "",
+            action.version if action else "", action.source if action else "", entry.points, entry.co2e_g,
+            row.claim_status or "", entry.claim_id or "", entry.original_entry_id or "", entry.reason or "",
+            entry.idempotency_key, entry.prev_hash, entry.hash]
+
+
+def write_csv(rows: Iterable[StatementRow], out: IO[str]) -> int:
+    writer = SafeWriter(out)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow(_csv_record(row))
+        count += 1
+    return count
+
+
+def statement_csv(session: Session, *, user_id: int) -> str:
+    """The resident's whole statement, oldest first, as CSV text for the download button."""
+    out = io.StringIO()
+    write_csv(_rows(session, _select_rows().where(LedgerEntry.user_id == user_id).order_by(LedgerEntry.seq)), out)
+    return out.getvalue()
+
+
+def export_ledger(session: Session, out: IO[str]) -> int:
+    """Every entry of every user, in (user, seq) order, fetched in batches because the whole ledger may not fit
+    in memory; returns the number of entries written."""
+    query = _select_rows().order_by(LedgerEntry.user_id, LedgerEntry.seq).execution_options(yield_per=STREAM_BATCH)
+    return write_csv(_rows(session, query), out)
+
+
+def summary(session: Session, *, user_id: int, days: int = 30, now: datetime | None = None) -> Summary:
+    """Balance totals, this week's CO2e (local Monday on) and a per-day series for the last `days` days."""
+    now = now or utcnow()
+    today = local_day(now)
+    first_day = today - timedelta(days=days - 1)
+    since, _ = local_day_bounds(first_day)
+    entries = session.execute(select(LedgerEntry.created_at, LedgerEntry.points, LedgerEntry.co2e_g)
+                              .where(LedgerEntry.user_id == user_id, LedgerEntry.created_at >= since,
+                                     LedgerEntry.points > 0)).all()
+    by_day: dict = {first_day + timedelta(days=i): [0, 0] for i in range(days)}
+    for created_at, points, co2e_g in entries:
+        bucket = by_day.get(local_day(created_at))
+        if bucket is not None:
+            bucket[0] += points
+            bucket[1] += co2e_g
+    week_points, week_co2e = session.execute(
+        select(func.coalesce(func.sum(LedgerEntry.points), 0), func.coalesce(func.sum(LedgerEntry.co2e_g), 0))
+        .where(LedgerEntry.user_id == user_id, LedgerEntry.created_at >= week_start(now),
+               LedgerEntry.kind.in_(("earn", "reversal")))).one()
+    balance = get_balance(session, user_id)
+    return Summary(points=balance.points if balance else 0, co2e_g=balance.co2e_g if balance else 0,
+                   week_co2e_g=int(week_co2e), week_points=int(week_points),
+                   daily=[(day.isoformat(), values[0], values[1]) for day, values in sorted(by_day.items())])

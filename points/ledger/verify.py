@@ -1,0 +1,93 @@
+"""Ledger verification: every chain recomputed with the server secret, every balance re-added.
+
+The chains alone cannot see a tail cut: whoever may drop the append-only triggers can delete a user's newest
+entries and roll the Balance back, and every chain still verifies. `ledger_head_digest` (printed by
+`manage.py ledger-head`) and the anchors of points.anchors (`ledger-head --append FILE`, checked by
+`verify-ledger --against FILE`) are kept outside the database for that.
+"""
+import hashlib
+from dataclasses import dataclass
+from itertools import groupby
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from db.models import Balance, LedgerEntry
+from points.ledger.chain import GENESIS_HASH, canonical_json, chain_hash
+
+STREAM_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class BadEntry:
+    user_id: int
+    seq: int
+    problem: str  # missing, prev_hash, hash, negative, no_balance, balance
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    ok: bool
+    users: int
+    entries: int
+    first_bad: BadEntry | None = None
+
+
+def _check_chain(user_id: int, entries, balance: Balance | None) -> tuple[int, BadEntry | None]:
+    """Walk one user's entries in seq order; the first entry that breaks the chain or the sums is named."""
+    prev_hash, points, co2e_g, count = GENESIS_HASH, 0, 0, 0
+    for expected_seq, entry in enumerate(entries, start=1):
+        count += 1
+        if entry.seq != expected_seq:
+            return count, BadEntry(user_id, expected_seq, "missing", f"found seq {entry.seq} next")
+        if entry.prev_hash != prev_hash:
+            return count, BadEntry(user_id, entry.seq, "prev_hash", "prev_hash differs from the previous hash")
+        if chain_hash(prev_hash, entry) != entry.hash:
+            return count, BadEntry(user_id, entry.seq, "hash",
+                                   f"hash differs from the content of entry id {entry.id} (edited or renumbered)")
+        points, co2e_g = points + entry.points, co2e_g + entry.co2e_g
+        if points < 0:
+            return count, BadEntry(user_id, entry.seq, "negative", "the running balance goes below zero")
+        prev_hash = entry.hash
+    if balance is None:
+        return count, BadEntry(user_id, count, "no_balance", "the user has entries but no balance row")
+    if (balance.points, balance.co2e_g, balance.last_seq, balance.head_hash) != (points, co2e_g, count, prev_hash):
+        return count, BadEntry(user_id, balance.last_seq, "balance",
+                               f"stored {balance.points} points, {balance.co2e_g} g, "
+                               f"seq {balance.last_seq}; entries give {points} points, {co2e_g} g, seq {count}")
+    return count, None
+
+
+def verify_user(session: Session, user_id: int) -> VerifyReport:
+    """One resident's own chain, for the receipt on the statement page."""
+    entries = session.execute(select(LedgerEntry).where(LedgerEntry.user_id == user_id)
+                              .order_by(LedgerEntry.seq)).scalars()
+    count, bad = _check_chain(user_id, entries, session.get(Balance, user_id))
+    return VerifyReport(ok=bad is None, users=1, entries=count, first_bad=bad)
+
+
+def verify_ledger(session: Session) -> VerifyReport:
+    """Every user's chain and balance; stops at the first bad entry in (user, seq) order."""
+    balances = {balance.user_id: balance for balance in session.execute(select(Balance)).scalars()}
+    rows = session.execute(select(LedgerEntry).order_by(LedgerEntry.user_id, LedgerEntry.seq)
+                           .execution_options(yield_per=STREAM_BATCH)).scalars()
+    total, seen = 0, set()
+    for user_id, entries in groupby(rows, key=lambda entry: entry.user_id):
+        seen.add(user_id)
+        count, bad = _check_chain(user_id, entries, balances.get(user_id))
+        total += count
+        if bad is not None:
+            return VerifyReport(ok=False, users=len(seen), entries=total, first_bad=bad)
+    for user_id in sorted(set(balances) - seen):
+        count, bad = _check_chain(user_id, [], balances[user_id])
+        if bad is not None:
+            return VerifyReport(ok=False, users=len(seen), entries=total, first_bad=bad)
+    return VerifyReport(ok=True, users=len(balances), entries=total)
+
+
+def ledger_head_digest(session: Session) -> str:
+    """SHA-256 over every user's (id, last seq, head hash), in user order."""
+    heads = session.execute(select(Balance.user_id, Balance.last_seq, Balance.head_hash)
+                            .where(Balance.last_seq > 0).order_by(Balance.user_id)).all()
+    return hashlib.sha256(canonical_json([list(head) for head in heads]).encode()).hexdigest()

@@ -1,0 +1,1 @@
+"""City-wide figures: dashboard and its rollups, the public landing's totals and the credit feed."""

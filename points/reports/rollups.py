@@ -1,0 +1,155 @@
+"""Daily and monthly city aggregates folded incrementally from the ledger, so the dashboard never scans it.
+
+A watermark row remembers the last ledger id folded in; each refresh reads only newer entries, in batches.
+A batch is read and summed in a read session, up to the settled head (`committed_max_id`), then applied in a
+short write that first re-checks the watermark: if another refresh moved it meanwhile, the batch is dropped
+and read again from there, so no entry is ever counted twice and no write lock is held while 50,000 entries
+are read (on SQLite that lock holds every credit in the city). An entry counts in its owner's district as it
+is when the batch is read. `points.ledger.post` stays untouched: the dashboard and
+`manage.py refresh-rollups` call `refresh_rollups()` before reading.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from db.engine import get_engine, is_sqlite, locked, read_session, write_session
+from db.models import DailyRollup, LedgerEntry, MonthlyRollup, RollupWatermark, User
+from points.common.clock import city_zone, utcnow
+
+WATERMARK = "daily"
+BATCH_SIZE = 50_000
+RollupKey = tuple[str, str, str, str]  # day (or month), district, action_code, kind
+
+
+def committed_max_id() -> int:
+    """The highest ledger id below which no transaction is still writing.
+
+    PostgreSQL hands out ids before commit, so id 100 can appear after id 101: a short SHARE lock waits for
+    writers in flight, after which every id up to max(id) is settled. SQLite writers are serial already.
+    The lock is taken by a function with the owner's rights (0005): the portal's role may not lock the ledger.
+    """
+    engine = get_engine()
+    with Session(engine) as session, session.begin():
+        if not is_sqlite(engine):
+            session.execute(text("SELECT green_egret_settle_ledger()"))
+        return session.execute(select(func.coalesce(func.max(LedgerEntry.id), 0))).scalar_one()
+
+
+def lock_watermark(session: Session) -> RollupWatermark:
+    """Create the watermark row if missing and lock it, so two refreshes never fold the same entries."""
+    upsert = sqlite_insert if is_sqlite(session.get_bind()) else pg_insert
+    session.execute(upsert(RollupWatermark).values(name=WATERMARK, last_entry_id=0, updated_at=utcnow())
+                    .on_conflict_do_nothing(index_elements=["name"]))
+    return session.execute(locked(session, select(RollupWatermark).where(RollupWatermark.name == WATERMARK))).scalar_one()
+
+
+def sum_entries(rows) -> tuple[dict[RollupKey, list[int]], int]:
+    """Group (id, created_at, kind, action_code, points, co2e_g, district) rows by local day and key."""
+    zone = city_zone()
+    totals: dict[RollupKey, list[int]] = defaultdict(lambda: [0, 0, 0])
+    last_id = 0
+    for entry_id, created_at, kind, action_code, points, co2e_g, district in rows:
+        key = (created_at.astimezone(zone).date().isoformat(), district or "", action_code or "", kind)
+        total = totals[key]
+        total[0] += 1
+        total[1] += points
+        total[2] += co2e_g
+        last_id = entry_id
+    return totals, last_id
+
+
+def by_month(totals: dict[RollupKey, list[int]]) -> dict[RollupKey, list[int]]:
+    """The same sums keyed by month ("2026-03") instead of day."""
+    monthly: dict[RollupKey, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (day, *rest), sums in totals.items():
+        key = (day[:7], *rest)
+        monthly[key] = [before + added for before, added in zip(monthly[key], sums)]
+    return monthly
+
+
+def merge(session: Session, table, period_name: str, totals: dict[RollupKey, list[int]]) -> None:
+    """Add the batch's sums to the rows already there and insert the new ones, in bulk (Core, not ORM objects)."""
+    period, *keys = [table.c[name] for name in (period_name, "district", "action_code", "kind")]
+    existing = {tuple(row[1:5]): row for row in session.execute(
+        select(table.c.id, period, *keys, table.c.entries, table.c.points, table.c.co2e_g)
+        .where(period.in_(sorted({key[0] for key in totals}))))}
+    updates, inserts = [], []
+    for key, (entries, points, co2e_g) in totals.items():
+        row = existing.get(key)
+        if row is None:
+            inserts.append(dict(zip((period_name, "district", "action_code", "kind"), key), entries=entries,
+                                points=points, co2e_g=co2e_g))
+        else:
+            updates.append(dict(row_id=row.id, new_entries=row.entries + entries, new_points=row.points + points,
+                                new_co2e_g=row.co2e_g + co2e_g))
+    if updates:
+        session.execute(update(table).where(table.c.id == bindparam("row_id")).values(
+            entries=bindparam("new_entries"), points=bindparam("new_points"), co2e_g=bindparam("new_co2e_g")),
+            updates, execution_options={"synchronize_session": False})
+    if inserts:
+        session.execute(insert(table), inserts)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Sums of the entries after watermark `after` up to `last_id`, made in a read session."""
+
+    after: int
+    last_id: int
+    count: int
+    totals: dict[RollupKey, list[int]]
+
+
+NEW_ENTRIES = (select(LedgerEntry.id, LedgerEntry.created_at, LedgerEntry.kind, LedgerEntry.action_code,
+                      LedgerEntry.points, LedgerEntry.co2e_g, User.district)
+               .join(User, User.id == LedgerEntry.user_id)
+               .where(LedgerEntry.id > bindparam("after"), LedgerEntry.id <= bindparam("upto"))
+               .order_by(LedgerEntry.id).limit(bindparam("limit")))
+
+
+def read_batch(session: Session, *, upto: int, limit: int = BATCH_SIZE) -> Batch:
+    """Read and sum up to `limit` entries after the watermark (and not beyond the settled id `upto`)."""
+    after = watermark(session)
+    rows = session.execute(NEW_ENTRIES, {"after": after, "upto": upto, "limit": limit}).all()
+    totals, last_id = sum_entries(rows)
+    return Batch(after, last_id, len(rows), totals)
+
+
+def apply_batch(session: Session, batch: Batch) -> bool:
+    """Add the batch's sums and move the watermark, unless another refresh moved it since the read
+    (then nothing is written and False returned: those entries are already counted)."""
+    mark = lock_watermark(session)
+    if mark.last_entry_id != batch.after:
+        return False
+    merge(session, DailyRollup.__table__, "day", batch.totals)
+    merge(session, MonthlyRollup.__table__, "month", by_month(batch.totals))
+    mark.last_entry_id = batch.last_id
+    mark.updated_at = utcnow()
+    session.add(mark)
+    return True
+
+
+def refresh_rollups(*, batch_size: int = BATCH_SIZE) -> int:
+    """Bring the rollups up to the ledger's settled head; returns the number of entries this call folded in."""
+    upto = committed_max_id()
+    folded = 0
+    while True:
+        with read_session() as session:
+            batch = read_batch(session, upto=upto, limit=batch_size)
+        if not batch.count:
+            return folded
+        with write_session() as session:
+            applied = apply_batch(session, batch)
+        if applied:
+            folded += batch.count
+            if batch.count < batch_size:
+                return folded
+
+
+def watermark(session: Session) -> int:
+    row = session.get(RollupWatermark, WATERMARK)
+    return row.last_entry_id if row else 0

@@ -1,0 +1,1 @@
+"""The green credit score: its rules and facts, badges, leaderboards and the appeal path."""

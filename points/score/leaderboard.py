@@ -1,0 +1,83 @@
+"""Leaderboards: points earned this week or ever, city-wide or by district, among residents who opted in.
+
+Earned points count (credits minus reversed credits); spending on rewards never costs a rank. Only a nickname
+leaves the database: no username, display name or district of another resident.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlmodel import Session
+
+from db.models import LedgerEntry, User
+from points.common.clock import utcnow, week_start
+from points.common.errors import DomainError
+from points.common.roles import ACTIVE_USER, RESIDENT, require_role
+
+PERIODS = ("week", "all")
+TOP = 10
+NEIGHBOURS = 2
+
+
+@dataclass(frozen=True)
+class Row:
+    rank: int
+    user_id: int
+    nickname: str | None
+    points: int
+    me: bool
+
+
+@dataclass(frozen=True)
+class Board:
+    top: list[Row]
+    around_me: list[Row]
+    me: Row | None
+    size: int
+
+
+def _earned_totals(session: Session, *, period: str, district: str | None, now: datetime) -> list[tuple]:
+    earned = or_(LedgerEntry.kind == "earn",
+                 and_(LedgerEntry.kind == "reversal", LedgerEntry.redemption_id.is_(None)))
+    total = func.sum(LedgerEntry.points)
+    query = (select(User.id, User.nickname, total).join(LedgerEntry, LedgerEntry.user_id == User.id)
+             .where(User.role == RESIDENT, User.leaderboard_opt_in.is_(True), ACTIVE_USER, earned,
+                    LedgerEntry.created_at <= now)
+             .group_by(User.id, User.nickname).having(total > 0).order_by(total.desc(), User.id))
+    if period == "week":
+        query = query.where(LedgerEntry.created_at >= week_start(now))
+    if district:
+        query = query.where(User.district == district)
+    return session.execute(query).all()
+
+
+def _ranked(totals: list[tuple], viewer_id: int | None) -> list[Row]:
+    """Equal points share a rank (1, 2, 2, 4); ties are listed oldest account first."""
+    rows, rank = [], 0
+    for position, (user_id, nickname, points) in enumerate(totals, start=1):
+        if position == 1 or points != rows[-1].points:
+            rank = position
+        rows.append(Row(rank=rank, user_id=user_id, nickname=nickname, points=int(points), me=user_id == viewer_id))
+    return rows
+
+
+def board(session: Session, *, period: str = "week", district: str | None = None, viewer_id: int | None = None,
+          now: datetime | None = None) -> Board:
+    """The top ten, and the viewer with two above and two below (when the viewer is on the board)."""
+    if period not in PERIODS:
+        raise DomainError("leaderboard_period_invalid")
+    rows = _ranked(_earned_totals(session, period=period, district=district, now=now or utcnow()), viewer_id)
+    mine = next((index for index, row in enumerate(rows) if row.me), None)
+    around = [] if mine is None else rows[max(0, mine - NEIGHBOURS): mine + NEIGHBOURS + 1]
+    return Board(top=rows[:TOP], around_me=around, me=rows[mine] if mine is not None else None, size=len(rows))
+
+
+def set_leaderboard(session: Session, *, user_id: int, opt_in: bool, nickname: str | None) -> User:
+    """A resident's own choice: on the boards under a nickname (1 to 40 characters), or off them."""
+    user = require_role(session, user_id)
+    nickname = (nickname or "").strip()
+    if opt_in and not 1 <= len(nickname) <= 40:
+        raise DomainError("nickname_invalid")
+    user.leaderboard_opt_in, user.nickname = opt_in, nickname or user.nickname
+    session.add(user)
+    return user
