@@ -8,7 +8,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-.PHONY: install demo test
+.PHONY: install demo lint test
 install: $(STAMP)
 
 demo: $(STAMP)
@@ -16,5 +16,10 @@ demo: $(STAMP)
 	$(PY) manage.py seed --demo
 	$(PY) -m streamlit run app.py --server.port 8501
 
-test: $(STAMP)
+# The gates first (a few seconds): lint and types at zero, then every test.
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+test: lint
 	$(PY) -m pytest

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from starlette.middleware import Middleware
 
+from ui.compat import leave_pages_directory_mode
 from ui.http_routes import ROUTES
 from ui.portal import run_portal, show_unexpected_error
 from ui.security_headers import SecurityHeaders
@@ -16,14 +17,9 @@ from ui.security_headers import SecurityHeaders
 @asynccontextmanager
 async def prepare_database(_app):
     """Migrate before the first request; an empty database gets the city's catalogue and places."""
-    from streamlit.runtime.pages_manager import PagesManager
-
     from points.demo.seed import first_start
 
-    # With a pages/ folder beside app.py, Streamlit runs the very first session in legacy pages-folder mode
-    # until st.navigation has been called once, so the first visitor of any deep link (a QR check-in) was
-    # told "Page not found". The portal never uses that mode: switch it off before anyone connects.
-    PagesManager.uses_pages_directory = False
+    leave_pages_directory_mode()
     first_start()
     yield
 

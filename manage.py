@@ -66,7 +66,7 @@ def cmd_verify_ledger(args) -> str:
             anchors = read_anchors(lines)
     with read_session() as session:  # one snapshot on SQLite for both checks
         report = verify_ledger(session)
-        broken = check_anchors(session, anchors) if report.ok else None
+        broken = check_anchors(session, anchors=anchors) if report.ok else None
     if not report.ok:
         bad = report.first_bad
         raise DomainError("ledger_invalid", user=bad.user_id, seq=bad.seq,
@@ -94,10 +94,13 @@ def cmd_ledger_head(args) -> str:
 
 def cmd_export_ledger(args) -> str:
     from db.engine import read_session
-    from points.ledger.statement import export_ledger
+    from points.ledger.export import ledger_csv
 
+    count = 0
     with read_session() as session, open(args.out, "w", encoding="utf-8", newline="") as out:
-        count = export_ledger(session, out)
+        for chunk, written in ledger_csv(session):
+            out.write(chunk)
+            count = written
     return f"exported {count} entries to {args.out}"
 
 
@@ -107,8 +110,8 @@ def cmd_qr(args) -> str:
     from points.checkin.posters import poster_pdf, poster_png
 
     with read_session() as session:
-        checkpoint = get_checkpoint(session, args.checkpoint_id)
-        place = place_label(session, checkpoint)
+        checkpoint = get_checkpoint(session, checkpoint_id=args.checkpoint_id)
+        place = place_label(session, checkpoint=checkpoint)
     render = poster_pdf if args.out.lower().endswith(".pdf") else poster_png
     with open(args.out, "wb") as out:
         out.write(render(checkpoint, place))
@@ -124,7 +127,7 @@ def cmd_credit_feed(args) -> str:
 
     upgrade()
     with read_session() as session:
-        count = write_feed(session, Path(args.out))
+        count = write_feed(session, path=Path(args.out))
     return f"credit feed: {count} residents written to {args.out}"
 
 
@@ -176,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     qr.add_argument("checkpoint_id", type=int)
     qr.add_argument("--out", required=True)
     qr.set_defaults(run=cmd_qr)
-    feed = commands.add_parser("credit-feed", help="write each resident's green credit score (CSV or JSON by extension)")
+    feed = commands.add_parser("credit-feed",
+                               help="write each resident's green credit score (CSV or JSON by extension)")
     feed.add_argument("--out", required=True)
     feed.set_defaults(run=cmd_credit_feed)
     commands.add_parser("refresh-rollups", help="fold new ledger entries into the dashboard's rollups and raise "

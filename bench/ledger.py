@@ -13,9 +13,9 @@ import sqlite3
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 SECRET = "bench-secret"
 USERS = 8
@@ -127,7 +127,7 @@ def main(argv: list[str]) -> int:
     seconds = dict.fromkeys(sides, 0.0)
     round_ratios = []
     bounds = [args.n * r // args.rounds for r in range(args.rounds + 1)]
-    for start, stop in zip(bounds, bounds[1:]):
+    for start, stop in zip(bounds, bounds[1:], strict=False):
         taken = {name: credit(range(start, stop)) for name, credit in sides.items()}
         round_ratios.append(taken["plain"] / taken["post"])
         for name, elapsed in taken.items():

@@ -2,7 +2,7 @@
 import os
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -51,9 +51,9 @@ class Settings:
     metrics_token: str | None = None  # /_stcore/metrics answers only to "Authorization: Bearer <token>"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _settings_for(values: tuple) -> Settings:
-    env = {name: value for name, value in zip(SETTING_NAMES, values) if value is not None}
+    env = {name: value for name, value in zip(SETTING_NAMES, values, strict=False) if value is not None}
     data = data_dir()
     url = env.get("DATABASE_URL") or f"sqlite:///{data / 'green_egret.db'}"
     secret = env.get("GREEN_EGRET_SECRET") or _load_or_create_secret(data / "secret.key")

@@ -9,8 +9,9 @@ processor, so a datetime is stored exactly as the ORM stores it and reads back t
 What is given up, on these statements only: cursor-level engine events (SQL echo) and SQLAlchemy's
 wrapping of driver exceptions. The write still fails whole: the caller's write_session rolls back.
 """
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
 
@@ -34,7 +35,7 @@ class DriverStatement:
         self._build = statement if callable(statement) else (lambda _dialect: statement)
         self._compiled: dict[str, _Compiled] = {}
 
-    def rows(self, connection: Connection, params: dict[str, Any]) -> list[tuple]:
+    def rows(self, connection: Connection, params: dict[str, Any]) -> Sequence[Any]:
         """Run in `connection`'s transaction; the rows it returns, [] for a statement that returns none."""
         compiled = self._compiled.get(connection.dialect.name) or self._compile(connection.dialect)
         values = {name: params[name] for name in compiled.names}

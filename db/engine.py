@@ -1,10 +1,10 @@
 """One engine per database URL, with the settings that make writes safe on SQLite and PostgreSQL."""
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterator
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 from db.config import get_settings
@@ -51,7 +51,7 @@ def get_engine() -> Engine:
     return engine_for(get_settings().database_url)
 
 
-def is_sqlite(engine: Engine) -> bool:
+def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
 
 
@@ -64,15 +64,14 @@ def locked(session: Session, query):
 @contextmanager
 def write_session() -> Iterator[Session]:
     """A transaction that commits on success and rolls back whole on any error."""
-    with Session(get_engine(), expire_on_commit=False) as session:
-        with session.begin():
-            yield session
+    with Session(get_engine(), expire_on_commit=False) as session, session.begin():
+        yield session
 
 
 @contextmanager
 def read_session() -> Iterator[Session]:
     """A read-only unit of work: a deferred transaction on SQLite, rolled back at the end."""
     engine = get_engine()
-    with engine.connect().execution_options(readonly=True) as connection:
-        with Session(bind=connection, expire_on_commit=False) as session:
-            yield session
+    with (engine.connect().execution_options(readonly=True) as connection,
+          Session(bind=connection, expire_on_commit=False) as session):
+        yield session

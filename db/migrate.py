@@ -73,4 +73,6 @@ def current_revision(engine: Engine | None = None) -> str | None:
 @lru_cache(maxsize=1)
 def head_revision() -> str:
     """Read from the migration files once: they cannot change under a running process."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None  # db/migrations/versions ships with the code: there is always a head
+    return head

@@ -4,8 +4,9 @@ Why one helper: every form ends the same way. The write commits whole or not at 
 (DomainError) is shown translated where the form is, never as a traceback. Pages then say only what
 success looks like.
 """
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import streamlit as st
 from sqlmodel import Session
@@ -15,6 +16,7 @@ from points.common.errors import DomainError
 from ui.i18n import error_text
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -31,3 +33,17 @@ def attempt(write: Callable[[Session], T]) -> Outcome[T]:
     except DomainError as error:
         st.error(error_text(error))
         return Outcome(False)
+
+
+def attempt_each(write: Callable[[Session, K], object], keys: Iterable[K]) -> dict[K, DomainError | None]:
+    """Run `write(session, key)` for each key in a transaction of its own, as a bulk decision does: a refusal
+    (an admin's own claim among those chosen) stops only its key and is returned, for the page to say which."""
+    refusals: dict[K, DomainError | None] = {}
+    for key in keys:
+        try:
+            with write_session() as session:
+                write(session, key)
+            refusals[key] = None
+        except DomainError as error:
+            refusals[key] = error
+    return refusals

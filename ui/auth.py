@@ -52,7 +52,7 @@ def current_user() -> User | None:
     if user_id is None:
         return None
     with read_session() as session:
-        user = active_user(session, user_id)
+        user = active_user(session, user_id=user_id)
     if user is None:
         _forget()
         return None

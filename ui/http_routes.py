@@ -12,7 +12,8 @@ from db.migrate import current_revision, head_revision
 from points.accounts import signin
 from points.common.errors import DomainError
 from points.common.roles import STAFF_READERS, require_role
-from points.ledger.browser import LedgerFilter, export_csv, filtered_query
+from points.ledger.browser import LedgerFilter, filtered_query
+from points.ledger.export import export_csv
 from ui.client import forwarded_client
 from ui.vendor_assets import VENDOR_MOUNT
 
@@ -92,7 +93,7 @@ async def export_ledger(request: Request) -> Response:
         with read_session() as session:
             user = signin.user_for_session(session, session_id=session_id, touch=False)
             require_role(session, user.id if user else None, *STAFF_READERS)
-            filtered_query(session, filters)  # refuses bad filters before the first byte is sent
+            filtered_query(session, filters=filters)  # refuses bad filters before the first byte is sent
     except ValueError:
         return Response(status_code=400)
     except DomainError as error:

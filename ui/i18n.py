@@ -1,6 +1,6 @@
 """Translations bound per run from session state: gettext.install() would be process-wide (DESIGN traps)."""
 import json
-from functools import lru_cache
+from functools import cache
 
 import streamlit as st
 
@@ -13,7 +13,7 @@ DEFAULT_LANGUAGE = "zh"
 BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(language: str) -> dict[str, str]:
     """All message files of one language merged; each area of the portal keeps its own file."""
     merged: dict[str, str] = {}

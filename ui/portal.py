@@ -52,7 +52,6 @@ def _gate(spec: PageSpec, role: str, pages: dict, home_page):
         else:
             st.warning(t("portal.not_for_your_role"))
 
-    gate.__name__ = f"gate_{spec.key.replace('-', '_')}"
     return st.Page(gate, title=t(f"nav.{spec.key}"), url_path=spec.key, visibility="hidden")
 
 

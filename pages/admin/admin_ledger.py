@@ -6,8 +6,10 @@ import streamlit as st
 from db.engine import read_session
 from points.catalogue.actions import list_current
 from points.common.errors import DomainError
-from points.ledger.browser import STATUSES, LedgerFilter, adjust, browse, count, resident_balance, verify_integrity
+from points.ledger.adjustments import adjust
+from points.ledger.browser import STATUSES, LedgerFilter, browse, count, resident_balance
 from points.ledger.chain import KINDS
+from points.ledger.verify import verify_integrity
 from ui import format as fmt
 from ui.admin_view import every, export_link, labels, pager, staff_user
 from ui.attempt import attempt

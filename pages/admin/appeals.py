@@ -1,4 +1,6 @@
 """Appeals against rejected claims and reversed credits: admins decide with a reason, auditors read."""
+from functools import partial
+
 import streamlit as st
 
 from db.engine import read_session
@@ -35,7 +37,7 @@ for appeal in appeals:
                   else False if dismiss.button(t("score.appeals.dismiss"), key=f"dismiss_{appeal.id}") else None)
         if choice is None:
             continue
-        decided = attempt(lambda session: decide_appeal(session, actor_id=user.id, appeal_id=appeal.id,
-                                                        uphold=choice, reason=reason))
+        decided = attempt(partial(decide_appeal, actor_id=user.id, appeal_id=appeal.id, uphold=choice,
+                                  reason=reason))
         if decided.ok:
             st.success(t("score.appeals.decided", status=t(f"score.appeal_status.{decided.value.status}")))

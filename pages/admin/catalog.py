@@ -2,7 +2,8 @@
 import streamlit as st
 
 from db.engine import read_session
-from points.catalogue.catalog_admin import action_versions, edit_factor, list_actions, list_rewards, update_reward
+from points.catalogue.catalog_admin import action_versions, edit_factor, list_actions
+from points.rewards.admin import reward_terms, update_reward
 from ui.admin_view import staff_user
 from ui.attempt import attempt
 from ui.i18n import current_language, localized, t
@@ -14,7 +15,7 @@ if message := st.session_state.pop("catalog_message", None):
 language = current_language()  # read now: the format_funcs below may run outside this run
 with read_session() as session:
     actions = list_actions(session, actor_id=user.id)
-    rewards = list_rewards(session, actor_id=user.id)
+    rewards = reward_terms(session, actor_id=user.id)
 
 st.subheader(t("admin.catalog.actions"))
 st.dataframe([{t("admin.catalog.code"): action.code, t("admin.catalog.name"): localized(action),

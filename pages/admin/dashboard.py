@@ -23,13 +23,15 @@ totals = data.points
 figures = {"issued": fmt.number(totals.issued), "redeemed": fmt.number(totals.redeemed),
            "outstanding": fmt.number(totals.outstanding),
            "redemption_rate": fmt.number(totals.redemption_rate * 100, 1) + " %",
-           "active": fmt.number(data.active_residents), "co2e": fmt.grams(sum(grams for _, grams in data.co2e_by_action))}
-for column, (label, value) in zip(st.columns(3) + st.columns(3), figures.items()):
+           "active": fmt.number(data.active_residents),
+           "co2e": fmt.grams(sum(grams for _, grams in data.co2e_by_action))}
+for column, (label, value) in zip(st.columns(3) + st.columns(3), figures.items(), strict=False):
     column.metric(t(f"admin.dash.{label}"), value)
 
 kg = t("admin.dash.kg")
 breakdowns = (
-    ("by_action", [(names.get(code, code or t("admin.dash.none")), grams / 1000) for code, grams in data.co2e_by_action]),
+    ("by_action", [(names.get(code, code or t("admin.dash.none")), grams / 1000)
+                   for code, grams in data.co2e_by_action]),
     ("by_category", [(t(f"admin.category.{category}"), grams / 1000) for category, grams in data.co2e_by_category]),
     ("by_district", [(district or t("admin.dash.none"), grams / 1000) for district, grams in data.co2e_by_district]),
     ("by_month", [(month, grams / 1000) for month, grams in data.co2e_by_month]),

@@ -7,14 +7,14 @@ from points.review.queue import (
     FLAG_OUTCOMES,
     SOURCES,
     close_flag,
-    decide_many,
+    decide,
     open_flags,
     pending_claims,
     refresh_flags,
 )
 from ui import format as fmt
 from ui.admin_view import every, known_label, labels, reason_input, staff_user
-from ui.attempt import attempt
+from ui.attempt import attempt, attempt_each
 from ui.i18n import current_language, error_text, t
 from ui.throttle import due
 
@@ -70,7 +70,8 @@ if (approve or reject) and can_change:
     if not chosen:
         st.warning(t("admin.review.choose_first"))
     else:
-        outcomes = decide_many(actor_id=user.id, claim_ids=chosen, approve=approve, reason=reason or None)
+        outcomes = attempt_each(lambda session, claim_id: decide(session, actor_id=user.id, claim_id=claim_id,
+                                                                 approve=approve, reason=reason or None), chosen)
         done = [claim_id for claim_id, error in outcomes.items() if error is None]
         messages = [("success", t("admin.review.done_approved" if approve else "admin.review.done_rejected",
                                   count=len(done)))] if done else []
@@ -86,7 +87,8 @@ if flag_kind:
     with read_session() as session:
         flags = open_flags(session, actor_id=user.id, kind=flag_kind)
 if flags:
-    st.dataframe([{t("admin.review.flag_id"): item.flag.id, t("admin.review.flag_kind"): known_label("admin.flag", item.flag.kind),
+    st.dataframe([{t("admin.review.flag_id"): item.flag.id,
+                   t("admin.review.flag_kind"): known_label("admin.flag", item.flag.kind),
                    t("admin.review.flag_user"): item.username, t("admin.review.flag_detail"): item.flag.detail,
                    t("admin.review.flag_when"): fmt.moment(item.flag.created_at)} for item in flags],
                  hide_index=True, key="flags_table")

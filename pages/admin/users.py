@@ -42,7 +42,7 @@ if not found:
 if can_change and found:
     people = {person.id: person for person in found}
     picked = st.selectbox(t("admin.users.pick"), list(people), key="users_pick",
-                          format_func=lambda person_id: f"{people[person_id].username} ({people[person_id].display_name})")
+                          format_func=lambda pid: f"{people[pid].username} ({people[pid].display_name})")
     person = people[picked]
     role_names = labels(ROLES, lambda code: t(f"role.{code}"))
     new_role = st.selectbox(t("admin.users.new_role"), ROLES, index=ROLES.index(person.role), key="users_new_role",

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from db.engine import read_session
-from points.checkin import checkpoints
+from points.checkin import checkpoints, closing
 from points.checkin.posters import find_cjk_font, poster_pdf, poster_png
 from points.checkin.tokens import SLOT_SECONDS, checkin_link, kiosk_token
 from points.common.errors import DomainError
@@ -70,14 +70,14 @@ if current is None or current.status != "closed":
 
 if current is not None:
     with read_session() as session:
-        place, shown_place = (checkpoints.place_label(session, current),
-                              checkpoints.place_label(session, current, current_language()))
+        place, shown_place = (checkpoints.place_label(session, checkpoint=current),
+                              checkpoints.place_label(session, checkpoint=current, language=current_language()))
     st.write(t("checkin.when_where", start=moment(current.starts_at), end=moment(current.ends_at), place=shown_place))
     left, right = st.columns(2)
     if current.status == "draft" and left.button(t("checkin.publish"), type="primary"):
         act(checkpoints.publish, checkpoint_id=current.id)
     if current.status != "closed" and right.button(t("checkin.close")):
-        act(checkpoints.close, checkpoint_id=current.id)
+        act(closing.close, checkpoint_id=current.id)
     if current.rotating and current.status == "published":
         st.subheader(t("checkin.kiosk"))
         st.caption(t("checkin.kiosk_help", seconds=SLOT_SECONDS))

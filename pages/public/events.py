@@ -1,4 +1,6 @@
 """Upcoming volunteer events for everyone; signed-in residents sign up and see their events, hours and code."""
+from functools import partial
+
 import streamlit as st
 
 from db.engine import read_session
@@ -12,8 +14,8 @@ from ui.qr import description_of, title_of
 user = auth.current_user()
 st.title(t("nav.events"))
 with read_session() as session:
-    upcoming = [(event, checkpoints.place_label(session, event, current_language()),
-                 checkpoints.signup_count(session, event.id),
+    upcoming = [(event, checkpoints.place_label(session, checkpoint=event, language=current_language()),
+                 checkpoints.signup_count(session, checkpoint_id=event.id),
                  user is not None and checkpoints.is_signed_up(session, user_id=user.id, checkpoint_id=event.id))
                 for event in checkpoints.list_upcoming(session)]
 
@@ -31,7 +33,7 @@ for event, place, signed, mine in upcoming:
         if mine:
             st.success(t("checkin.signed_up"))
         elif st.button(t("checkin.sign_up"), key=f"signup_{event.id}") and attempt(
-                lambda session: checkpoints.sign_up(session, user_id=user.id, checkpoint_id=event.id)).ok:
+                partial(checkpoints.sign_up, user_id=user.id, checkpoint_id=event.id)).ok:
             st.rerun()
 
 if user is not None:

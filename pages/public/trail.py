@@ -15,8 +15,8 @@ user = auth.current_user()
 role = user.role if user else SIGNED_OUT
 try:
     with read_session() as session:
-        trail = get_place(session, st.query_params.get("id", ""))
-        heads = trailheads(session, trail) if trail.kind == "trail" else []
+        trail = get_place(session, place_id=st.query_params.get("id", ""))
+        heads = trailheads(session, place=trail) if trail.kind == "trail" else []
 except DomainError:
     trail = None
 if trail is None or trail.kind != "trail":

@@ -20,14 +20,15 @@ district = right.selectbox(t("score.board.area"), ["", *DISTRICTS], key="board_d
                            format_func=lambda code: code or t("score.board.city"))
 with read_session() as session:
     result = board(session, period=period, district=district or None, viewer_id=user.id)
-    earned = badges(session, user.id)
+    earned = badges(session, user_id=user.id)
 
 
 def table(rows) -> None:
     st.dataframe(pd.DataFrame([{
         t("score.board.rank"): row.rank,
-        t("score.board.nickname"): (t("score.board.you", nickname=row.nickname or t("score.board.anonymous", rank=row.rank))
-                                    if row.me else row.nickname or t("score.board.anonymous", rank=row.rank)),
+        t("score.board.nickname"): (
+            t("score.board.you", nickname=row.nickname or t("score.board.anonymous", rank=row.rank))
+            if row.me else row.nickname or t("score.board.anonymous", rank=row.rank)),
         t("score.board.points"): number(row.points)} for row in rows]), hide_index=True, width="stretch")
 
 
@@ -46,7 +47,7 @@ else:
 
 st.subheader(t("score.badges.title"))
 columns = st.columns(len(earned))
-for column, badge in zip(columns, earned):
+for column, badge in zip(columns, earned, strict=False):
     with column.container(border=True):
         st.markdown(("🏅 " if badge.earned else "○ ") + f"**{t(f'score.badges.{badge.code}.name')}**")
         st.caption(t(f"score.badges.{badge.code}.about"))

@@ -50,7 +50,7 @@ st.subheader(t("ledger.receipt"))
 on_page = {row.entry.seq: row.entry for row in page.rows}
 entry = on_page[st.selectbox(t("ledger.receipt_pick"), list(on_page), key="ledger_receipt")]
 with read_session() as session:
-    original = seq_of_entry(session, entry.original_entry_id) if entry.original_entry_id else None
+    original = seq_of_entry(session, entry_id=entry.original_entry_id) if entry.original_entry_id else None
 st.write(t("ledger.receipt_line", seq=entry.seq, when=moment(entry.created_at), points=number(entry.points)))
 if original is not None:
     st.write(t("ledger.reverses", seq=original, reason=entry.reason or ""))
@@ -58,7 +58,7 @@ st.text(f"{t('ledger.prev_hash')}: {entry.prev_hash}\n{t('ledger.hash')}: {entry
 st.caption(t("ledger.hash_help"))
 if st.button(t("ledger.verify_mine"), key="ledger_verify"):
     with read_session() as session:
-        report = verify_user(session, user.id)
+        report = verify_user(session, user_id=user.id)
     if report.ok:
         st.success(t("ledger.verify_ok", entries=number(report.entries)))
     else:

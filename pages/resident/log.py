@@ -1,4 +1,5 @@
 """Log a green action: pick it, see what it is worth and by which factor, then submit once."""
+import contextlib
 import uuid
 from datetime import timedelta
 
@@ -23,11 +24,9 @@ def prefill_from_link(actions: dict) -> None:
     if asked not in actions:
         return
     st.session_state["log_action"] = asked
-    try:
+    with contextlib.suppress(ValueError):
         st.session_state["log_quantity_decimal"] = min(max(float(st.query_params.get("quantity", 1)), 0.0),
                                                           float(MAX_QUANTITY))
-    except ValueError:
-        pass
     st.session_state["log_note"] = st.query_params.get("note", "")[:MAX_NOTE]
     for name in ("action", "quantity", "note"):
         st.query_params.pop(name, None)

@@ -1,10 +1,11 @@
 """Rewards: spend points for a code (after a confirmation), see my codes, cancel one for a refund."""
 import uuid
+from functools import partial
 
 import streamlit as st
 
 from db.engine import read_session
-from points.ledger.chain import get_balance
+from db.models import Balance
 from points.rewards.redemptions import ACTIVE, cancel, list_rewards, my_redemptions, redeem
 from points.score.facts import score_at
 from ui import auth
@@ -19,8 +20,8 @@ user = auth.current_user()
 
 def load():
     with read_session() as session:
-        return (get_balance(session, user.id).points, score_at(session, user.id).tier, list_rewards(session),
-                my_redemptions(session, user.id))
+        return (session.get(Balance, user.id).points, score_at(session, user_id=user.id).tier, list_rewards(session),
+                my_redemptions(session, user_id=user.id))
 
 
 balance, tier, rewards, mine = load()
@@ -53,8 +54,7 @@ for reward in rewards:
                          after=number(balance - reward.cost)))
             yes, no = st.columns(2)
             if yes.button(t("score.rewards.confirm_yes"), key=f"yes_{reward.code}", type="primary"):
-                redemption = attempt(lambda session: redeem(session, user_id=user.id, reward_id=reward.id,
-                                                            request_id=asking[1]))
+                redemption = attempt(partial(redeem, user_id=user.id, reward_id=reward.id, request_id=asking[1]))
                 if redemption.ok:
                     st.session_state.pop("reward_asking")
                     st.session_state["reward_done"] = {"name": localized(reward), "code": redemption.value.code}
@@ -78,6 +78,6 @@ for redemption, reward in mine:
         sure = st.checkbox(t("score.rewards.cancel_confirm", cost=number(redemption.cost)),
                            key=f"sure_{redemption.id}")
         if st.button(t("score.rewards.cancel"), key=f"cancel_{redemption.id}", disabled=not sure) and attempt(
-                lambda session: cancel(session, user_id=user.id, redemption_id=redemption.id)).ok:
+                partial(cancel, user_id=user.id, redemption_id=redemption.id)).ok:
             st.session_state["reward_refunded"] = redemption.cost
             st.rerun()

@@ -15,9 +15,9 @@ from ui.score_view import appeal_line, appeal_target_label, components_table, hi
 user = auth.current_user()
 now = utcnow()
 with read_session() as session:
-    facts, penalties = load_facts(session, user.id, now)
-    targets = appealable(session, user.id)
-    appeals = my_appeals(session, user.id)
+    facts, penalties = load_facts(session, user_id=user.id, until=now)
+    targets = appealable(session, user_id=user.id)
+    appeals = my_appeals(session, user_id=user.id)
 score = compute(facts, penalties, now)
 rules = load_rules()
 
@@ -62,7 +62,7 @@ else:
                                                entry_id=target_id if kind == "entry" else None)).ok:
             st.success(t("score.appeal_sent"))
             with read_session() as session:
-                appeals = my_appeals(session, user.id)
+                appeals = my_appeals(session, user_id=user.id)
 if appeals:
     st.markdown(f"**{t('score.my_appeals')}**")
     for appeal in appeals:

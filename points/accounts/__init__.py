@@ -1,1 +1,3 @@
-"""People and their access: users, passwords, sign-in sessions and their throttle, admin account management, and a resident's data rights."""
+"""People and their access: users, passwords, sign-in sessions and their throttle, admin account management, and a
+resident's data rights.
+"""

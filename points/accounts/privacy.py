@@ -8,9 +8,9 @@ import io
 import secrets
 import zipfile
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from db.engine import read_session, write_session
 from db.models import Appeal, CheckIn, Claim, LedgerEntry, Redemption, Reward, User
@@ -42,14 +42,15 @@ def _csv(columns: tuple[str, ...], rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def _rows(session: Session, model, user_id: int, order) -> list[dict]:
-    return [row.model_dump() for row in session.execute(
-        select(model).where(model.user_id == user_id).order_by(order)).scalars()]
+def _rows(session: Session, *, model: type[Claim | LedgerEntry | CheckIn | Appeal], user_id: int,
+          order: Any) -> list[dict]:
+    return [row.model_dump() for row in session.exec(
+        select(model).where(col(model.user_id) == user_id).order_by(order))]
 
 
-def _redemptions(session: Session, user_id: int) -> list[dict]:
-    rows = session.execute(select(Redemption, Reward.code).join(Reward, Reward.id == Redemption.reward_id)
-                           .where(Redemption.user_id == user_id).order_by(Redemption.id)).all()
+def _redemptions(session: Session, *, user_id: int) -> list[dict]:
+    rows = session.exec(select(Redemption, Reward.code).join(Reward, col(Reward.id) == col(Redemption.reward_id))
+                        .where(col(Redemption.user_id) == user_id).order_by(col(Redemption.id))).all()
     return [{**redemption.model_dump(), "reward": code} for redemption, code in rows]
 
 
@@ -58,11 +59,12 @@ def export_my_data(session: Session, *, user_id: int) -> bytes:
     user = require_role(session, user_id)
     files = {
         "profile.csv": _csv(PROFILE_COLUMNS, [user.model_dump()]),
-        "claims.csv": _csv(CLAIM_COLUMNS, _rows(session, Claim, user_id, Claim.id)),
-        "ledger.csv": _csv(LEDGER_COLUMNS, _rows(session, LedgerEntry, user_id, LedgerEntry.seq)),
-        "checkins.csv": _csv(CHECKIN_COLUMNS, _rows(session, CheckIn, user_id, CheckIn.id)),
-        "redemptions.csv": _csv(REDEMPTION_COLUMNS, _redemptions(session, user_id)),
-        "appeals.csv": _csv(APPEAL_COLUMNS, _rows(session, Appeal, user_id, Appeal.id)),
+        "claims.csv": _csv(CLAIM_COLUMNS, _rows(session, model=Claim, user_id=user_id, order=col(Claim.id))),
+        "ledger.csv": _csv(LEDGER_COLUMNS, _rows(session, model=LedgerEntry, user_id=user_id,
+                                                 order=col(LedgerEntry.seq))),
+        "checkins.csv": _csv(CHECKIN_COLUMNS, _rows(session, model=CheckIn, user_id=user_id, order=col(CheckIn.id))),
+        "redemptions.csv": _csv(REDEMPTION_COLUMNS, _redemptions(session, user_id=user_id)),
+        "appeals.csv": _csv(APPEAL_COLUMNS, _rows(session, model=Appeal, user_id=user_id, order=col(Appeal.id))),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -74,7 +76,7 @@ def export_my_data(session: Session, *, user_id: int) -> bytes:
 def delete_my_account(*, user_id: int, password: str, now: datetime | None = None) -> None:
     """Confirmed by the password: anonymise the profile and notes, end sessions, keep the ledger untouched.
 
-    Owns its transactions, as points.signin does: argon2 (~0.2 s) runs after a read and before a short
+    Owns its transactions, as points.accounts.signin does: argon2 (~0.2 s) runs after a read and before a short
     write, never inside one (on SQLite a write transaction holds every credit in the city)."""
     now = now or utcnow()
     with read_session() as session:
@@ -92,10 +94,10 @@ def _erase(session: Session, *, user_id: int, verified_hash: str, now: datetime)
         raise DomainError("password_wrong")
     _anonymise(user, now)
     session.add(user)
-    for claim in session.execute(select(Claim).where(Claim.user_id == user_id)).scalars():
+    for claim in session.exec(select(Claim).where(col(Claim.user_id) == user_id)):
         claim.note, claim.photo, claim.photo_type = None, None, None
         session.add(claim)
-    for appeal in session.execute(select(Appeal).where(Appeal.user_id == user_id)).scalars():
+    for appeal in session.exec(select(Appeal).where(col(Appeal.user_id) == user_id)):
         appeal.note = ""
         session.add(appeal)
     end_all_sessions(session, user_id=user_id, now=now)

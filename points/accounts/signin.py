@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from db.config import get_settings
 from db.engine import read_session, write_session
@@ -54,13 +54,16 @@ def _active(row: SignInSession | None, now: datetime) -> bool:
             and now - row.last_seen_at < IDLE_TIMEOUT)
 
 
-def cookie_for_handoff(session: Session, *, handoff: str, token: str | None = None,
-                       now: datetime | None = None) -> str | None:
+def _by_handoff(session: Session, *, handoff: str) -> SignInSession | None:
+    return session.exec(select(SignInSession).where(
+        col(SignInSession.handoff_hash) == _digest(handoff or ""))).one_or_none()
+
+
+def cookie_for_handoff(session: Session, *, handoff: str, now: datetime | None = None) -> str | None:
     """Trade a fresh hand-off token (once) for the signed cookie value, or None."""
     now = now or utcnow()
-    row = session.execute(select(SignInSession).where(
-        SignInSession.handoff_hash == _digest(handoff or ""))).scalar_one_or_none()
-    if not _active(row, now) or row.handoff_expires_at is None or row.handoff_expires_at < now:
+    row = _by_handoff(session, handoff=handoff)
+    if row is None or not _active(row, now) or row.handoff_expires_at is None or row.handoff_expires_at < now:
         return None
     row.handoff_hash, row.handoff_expires_at = None, None
     session.add(row)
@@ -69,8 +72,7 @@ def cookie_for_handoff(session: Session, *, handoff: str, token: str | None = No
 
 def handoff_waiting(session: Session, *, handoff: str, now: datetime | None = None) -> bool:
     """True while the browser has not yet traded this hand-off token for its cookie (and still may)."""
-    row = session.execute(select(SignInSession).where(
-        SignInSession.handoff_hash == _digest(handoff or ""))).scalar_one_or_none()
+    row = _by_handoff(session, handoff=handoff)
     return row is not None and row.handoff_expires_at is not None and row.handoff_expires_at >= (now or utcnow())
 
 
@@ -91,9 +93,9 @@ def user_for_session(session: Session, *, session_id: str | None, now: datetime 
         return None
     now = now or utcnow()
     row = session.get(SignInSession, session_id)
-    if not _active(row, now):
+    if row is None or not _active(row, now):
         return None
-    user = active_user(session, row.user_id)
+    user = active_user(session, user_id=row.user_id)
     if user is None:
         return None
     if touch and now - row.last_seen_at > TOUCH_EVERY:
@@ -103,22 +105,23 @@ def user_for_session(session: Session, *, session_id: str | None, now: datetime 
 
 
 def session_id_for_token(token: str) -> str:
+    """A session's id is its token's digest: the browser's token finds the row, the row cannot rebuild it."""
     return _digest(token)
 
 
 def end_session(session: Session, *, session_id: str | None, now: datetime | None = None) -> None:
     if session_id:
-        session.execute(update(SignInSession).where(SignInSession.id == session_id,
-                                                    SignInSession.ended_at.is_(None))
+        session.execute(update(SignInSession).where(col(SignInSession.id) == session_id,
+                                                    col(SignInSession.ended_at).is_(None))
                         .values(ended_at=now or utcnow()))
 
 
 def end_all_sessions(session: Session, *, user_id: int, now: datetime | None = None,
                      keep: str | None = None) -> None:
     """End the user's sessions, but for `keep` (the browser that asked, e.g. to change the password)."""
-    query = update(SignInSession).where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
+    query = update(SignInSession).where(col(SignInSession.user_id) == user_id, col(SignInSession.ended_at).is_(None))
     if keep:
-        query = query.where(SignInSession.id != keep)
+        query = query.where(col(SignInSession.id) != keep)
     session.execute(query.values(ended_at=now or utcnow()))
 
 
@@ -140,9 +143,10 @@ def sign_in(*, username: str, password: str, client: str, now: datetime | None =
         attempt = users.begin_signin(session, username=username, client=client, now=now)
     verified = attempt.verify(password)
     with write_session() as session:
-        outcome = users.finish_signin(session, attempt, verified=verified, now=now)
+        outcome = users.finish_signin(session, attempt=attempt, verified=verified, now=now)
         if outcome is not None:
             user, missed = outcome
+            assert user.id is not None  # a row read from the database
             token, handoff = start_session(session, user_id=user.id, now=now)
     if outcome is None:
         raise DomainError("signin_failed")
@@ -158,6 +162,7 @@ def register(*, client: str, password: str, now: datetime | None = None, **field
                                     display_name=fields.get("display_name", ""))
     with write_session() as session:
         user = users.register(session, client=client, now=now, password=secret, **fields)
+        assert user.id is not None  # register flushed the new row
         token, handoff = start_session(session, user_id=user.id, now=now)
     return SignedIn(user, token, handoff, Missed(0, None))
 

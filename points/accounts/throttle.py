@@ -11,9 +11,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, and_, col, func, or_, select
 
 from db.config import get_settings
 from db.engine import is_sqlite, locked
@@ -67,57 +67,59 @@ def counter(rule: Rule, *, client: str | None = None, account: str | None = None
                    digest("account", account) if account is not None else "")
 
 
-def _rows(session: Session, counters: list[Counter]) -> list[SignInThrottle]:
-    keys = [and_(SignInThrottle.scope == c.rule.scope, SignInThrottle.client == c.client,
-                 SignInThrottle.account == c.account) for c in counters]
-    return list(session.execute(select(SignInThrottle).where(or_(*keys))).scalars())
+def _is(item: Counter) -> ColumnElement[bool]:
+    """The SQL condition that picks the one row of this counter."""
+    return and_(col(SignInThrottle.scope) == item.rule.scope, col(SignInThrottle.client) == item.client,
+                col(SignInThrottle.account) == item.account)
 
 
-def wait_seconds(session: Session, counters: list[Counter], now: datetime) -> int:
+def _rows(session: Session, *, counters: list[Counter]) -> list[SignInThrottle]:
+    return list(session.exec(select(SignInThrottle).where(or_(*[_is(item) for item in counters]))))
+
+
+def wait_seconds(session: Session, *, counters: list[Counter], now: datetime) -> int:
     """Whole seconds until every counter allows another attempt; 0 when none is backing off."""
-    until = [row.blocked_until for row in _rows(session, counters) if row.blocked_until and row.blocked_until > now]
+    until = [row.blocked_until for row in _rows(session, counters=counters)
+             if row.blocked_until and row.blocked_until > now]
     return math.ceil((max(until) - now).total_seconds()) if until else 0
 
 
 def _insert(session: Session):
+    """An INSERT of the database's own dialect: both have ON CONFLICT DO NOTHING, the generic one has not."""
     return (sqlite if is_sqlite(session.get_bind()) else postgresql).insert(SignInThrottle)
 
 
-def _locked_row(session: Session, item: Counter, now: datetime) -> SignInThrottle:
+def _locked_row(session: Session, *, item: Counter, now: datetime) -> SignInThrottle:
     """The counter's row, created if missing and locked: two processes recording at once both count."""
     session.execute(_insert(session).values(scope=item.rule.scope, client=item.client, account=item.account,
                                             events=0, last_at=now).on_conflict_do_nothing())
-    query = select(SignInThrottle).where(SignInThrottle.scope == item.rule.scope,
-                                         SignInThrottle.client == item.client,
-                                         SignInThrottle.account == item.account)
-    return session.execute(locked(session, query).execution_options(populate_existing=True)).scalar_one()
+    query = select(SignInThrottle).where(_is(item))
+    return session.exec(locked(session, query).execution_options(populate_existing=True)).one()
 
 
-def record(session: Session, counters: list[Counter], now: datetime) -> None:
+def record(session: Session, *, counters: list[Counter], now: datetime) -> None:
     """Count one event on each counter (in key order, so concurrent writers lock alike) and set the backoff."""
     for item in sorted(counters, key=lambda c: c.key):
-        row = _locked_row(session, item, now)
+        row = _locked_row(session, item=item, now=now)
         if now - row.last_at >= item.rule.window:
             row.events = 0
         row.events, row.last_at = row.events + 1, now
         wait = item.rule.wait_after(row.events)
         row.blocked_until = now + wait if wait else None
         session.add(row)
-    session.execute(delete(SignInThrottle).where(SignInThrottle.last_at < now - FORGET_AFTER))
+    session.execute(delete(SignInThrottle).where(col(SignInThrottle.last_at) < now - FORGET_AFTER))
 
 
-def clear(session: Session, counters: list[Counter]) -> None:
+def clear(session: Session, *, counters: list[Counter]) -> None:
     for item in counters:
-        session.execute(delete(SignInThrottle).where(SignInThrottle.scope == item.rule.scope,
-                                                     SignInThrottle.client == item.client,
-                                                     SignInThrottle.account == item.account))
+        session.execute(delete(SignInThrottle).where(_is(item)))
 
 
-def account_blocked_until(session: Session, account: str, now: datetime) -> datetime | None:
+def account_blocked_until(session: Session, *, account: str, now: datetime) -> datetime | None:
     """The latest backoff that names this account, from any client: what an admin sees and may lift."""
-    return session.execute(select(func.max(SignInThrottle.blocked_until)).where(
-        SignInThrottle.account == digest("account", account), SignInThrottle.blocked_until > now)).scalar_one()
+    return session.exec(select(func.max(SignInThrottle.blocked_until)).where(
+        col(SignInThrottle.account) == digest("account", account), col(SignInThrottle.blocked_until) > now)).one()
 
 
-def clear_account(session: Session, account: str) -> None:
-    session.execute(delete(SignInThrottle).where(SignInThrottle.account == digest("account", account)))
+def clear_account(session: Session, *, account: str) -> None:
+    session.execute(delete(SignInThrottle).where(col(SignInThrottle.account) == digest("account", account)))

@@ -1,25 +1,23 @@
-"""Accounts: registration, sign-in with backoff, password changes and the admin's account switches.
+"""Accounts: registration, sign-in with backoff, password changes and profiles.
 
 Nothing here hashes or verifies a password inside the caller's transaction unless handed a plain str by
 a script: the portal verifies between a read (`begin_signin`) and a short write (`finish_signin`), and
-hashes into a `NewPassword` before the write that stores it (points.signin runs those steps).
+hashes into a `NewPassword` before the write that stores it (points.accounts.signin runs those steps).
 """
 import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from db.engine import locked
 from db.models import User
 from points.accounts import passwords, throttle
 from points.accounts.passwords import NewPassword
-from points.audit import journal
 from points.common.clock import utcnow
 from points.common.errors import DomainError
-from points.common.roles import ADMIN, ROLES, is_active, require_role
+from points.common.roles import ROLES, is_active, require_role
 from points.ledger.chain import open_balance
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")
@@ -31,9 +29,9 @@ def normalise_username(username: str) -> str:
     return (username or "").strip().lower()
 
 
-def find_user(session: Session, username: str) -> User | None:
+def find_user(session: Session, *, username: str) -> User | None:
     name = normalise_username(username)
-    return session.execute(select(User).where(User.username == name)).scalar_one_or_none()
+    return session.exec(select(User).where(col(User.username) == name)).one_or_none()
 
 
 def create_user(session: Session, *, username: str, password: str | NewPassword, display_name: str = "",
@@ -55,14 +53,15 @@ def create_user(session: Session, *, username: str, password: str | NewPassword,
         raise DomainError("language_invalid")
     if not isinstance(password, NewPassword):
         password = passwords.new_password(password, username=name, display_name=display)
-    if find_user(session, name) is not None:
+    if find_user(session, username=name) is not None:
         raise DomainError("username_taken")
     user = User(username=name, display_name=display, password_hash=password.hash, role=role,
                 language=language, district=district, leaderboard_opt_in=leaderboard_opt_in,
                 nickname=(nickname or None), created_at=utcnow())
     session.add(user)
     session.flush()
-    open_balance(session, user.id)
+    assert user.id is not None  # the flush above assigned it
+    open_balance(session, user_id=user.id)
     session.flush()
     return user
 
@@ -73,7 +72,7 @@ def _registrations(client: str) -> list[throttle.Counter]:
 
 def refuse_frequent_registration(session: Session, *, client: str, now: datetime) -> None:
     """Refuse a client that has just made its hourly share of accounts: bulk sign-ups farm points."""
-    wait = throttle.wait_seconds(session, _registrations(client), now)
+    wait = throttle.wait_seconds(session, counters=_registrations(client), now=now)
     if wait:
         raise DomainError("registration_throttled", minutes=math.ceil(wait / 60))
 
@@ -84,11 +83,11 @@ def register(session: Session, *, client: str, now: datetime | None = None, **fi
     refuse_frequent_registration(session, client=client, now=now)
     fields.pop("role", None)
     user = create_user(session, role="resident", **fields)
-    throttle.record(session, _registrations(client), now)
+    throttle.record(session, counters=_registrations(client), now=now)
     return user
 
 
-def active_user(session: Session, user_id: int) -> User | None:
+def active_user(session: Session, *, user_id: int) -> User | None:
     """The account behind an id remembered elsewhere (a session, a browser), if it may still be used."""
     user = session.get(User, user_id)
     return user if is_active(user) else None
@@ -132,30 +131,30 @@ def begin_signin(session: Session, *, username: str, client: str, now: datetime 
 
     Unknown usernames are counted like known ones, so the answer does not tell which accounts exist."""
     name = normalise_username(username)[:TYPED_USERNAME_LIMIT]
-    wait = throttle.wait_seconds(session, _signin_counters(name, client), now or utcnow())
+    wait = throttle.wait_seconds(session, counters=_signin_counters(name, client), now=now or utcnow())
     if wait:
         raise DomainError("signin_throttled", seconds=wait)
-    user = find_user(session, name)
-    if not is_active(user):
+    user = find_user(session, username=name)
+    if user is None or not is_active(user):
         return SignInAttempt(name, client, None, None)
     return SignInAttempt(name, client, user.id, user.password_hash)
 
 
-def finish_signin(session: Session, attempt: SignInAttempt, *, verified: bool,
+def finish_signin(session: Session, *, attempt: SignInAttempt, verified: bool,
                   now: datetime | None = None) -> tuple[User, Missed] | None:
     """Record the outcome in a short write: the user and what the owner missed, or None (counted).
 
     A password changed or an account disabled since the read fails: the verified hash must still be stored."""
     now = now or utcnow()
-    query = select(User).where(User.username == attempt.username)
-    user = session.execute(locked(session, query)).scalar_one_or_none()  # concurrent failures all count
-    if verified and is_active(user) and user.password_hash == attempt.password_hash:
+    query = select(User).where(col(User.username) == attempt.username)
+    user = session.exec(locked(session, query)).one_or_none()  # concurrent failures all count
+    if verified and user is not None and is_active(user) and user.password_hash == attempt.password_hash:
         missed = Missed(user.failed_signins, user.last_failed_at)
         user.failed_signins, user.last_failed_at = 0, None
         session.add(user)
-        throttle.clear(session, [_pair(attempt.username, attempt.client)])  # the client's own run stays
+        throttle.clear(session, counters=[_pair(attempt.username, attempt.client)])  # the client's own run stays
         return user, missed
-    throttle.record(session, _signin_counters(attempt.username, attempt.client), now)
+    throttle.record(session, counters=_signin_counters(attempt.username, attempt.client), now=now)
     if user is not None:
         user.failed_signins, user.last_failed_at = user.failed_signins + 1, now
         session.add(user)
@@ -174,12 +173,12 @@ def replace_password(session: Session, *, user_id: int, verified_hash: str, pass
 
 def backed_off_until(session: Session, *, username: str, now: datetime | None = None) -> datetime | None:
     """Until when sign-ins to this account are held back from some client, if they are."""
-    return throttle.account_blocked_until(session, normalise_username(username), now or utcnow())
+    return throttle.account_blocked_until(session, account=normalise_username(username), now=now or utcnow())
 
 
 def lift_backoff(session: Session, *, username: str) -> None:
     """Forget every run of failures that names this account (an admin's unlock)."""
-    throttle.clear_account(session, normalise_username(username))
+    throttle.clear_account(session, account=normalise_username(username))
 
 
 def update_profile(session: Session, *, user_id: int, display_name: str | None = None,
@@ -198,22 +197,3 @@ def update_profile(session: Session, *, user_id: int, display_name: str | None =
     session.add(user)
     return user
 
-
-def set_disabled(session: Session, *, actor_id: int, user_id: int, disabled: bool) -> User:
-    """Disabling ends every sign-in session of the user at once."""
-    from points.accounts.signin import end_all_sessions
-
-    require_role(session, actor_id, ADMIN)
-    user = session.get(User, user_id)
-    if user is None:
-        raise DomainError("unknown_user")
-    if user.id == actor_id:
-        raise DomainError("cannot_disable_self")
-    journal.record(session, actor_id=actor_id, action="user.disable" if disabled else "user.enable",
-                 target_type="user", target_id=user.id, before={"disabled": user.disabled},
-                 after={"disabled": disabled})
-    user.disabled = disabled
-    session.add(user)
-    if disabled:
-        end_all_sessions(session, user_id=user.id)
-    return user

@@ -1,1 +1,3 @@
-"""The action catalogue: versioned actions with cited emission factors, the carbon math that turns a quantity into grams and points, and its administration."""
+"""The action catalogue: versioned actions with cited emission factors, the carbon math that turns a quantity into
+grams and points, and its administration.
+"""

@@ -6,8 +6,8 @@ import csv
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import bindparam, func, select
-from sqlmodel import Session
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, func, select
 
 from db.config import ASSETS_DIR
 from db.models import ActionType
@@ -59,13 +59,13 @@ def check_action_fields(row: dict) -> None:
         raise ValueError(f"catalogue row {row['code']}: factor or credit share out of range")
 
 
-def _versions(session: Session, code: str) -> list[ActionType]:
-    return list(session.execute(
-        select(ActionType).where(ActionType.code == code).order_by(ActionType.version)).scalars())
+def _versions(session: Session, *, code: str) -> list[ActionType]:
+    return list(session.exec(
+        select(ActionType).where(col(ActionType.code) == code).order_by(col(ActionType.version))))
 
 
-def _make_current(session: Session, chosen: ActionType) -> None:
-    for other in _versions(session, chosen.code):
+def _make_current(session: Session, *, chosen: ActionType) -> None:
+    for other in _versions(session, code=chosen.code):
         if other.current and other.id != chosen.id:
             other.current = False
             session.add(other)
@@ -77,14 +77,14 @@ def load_catalogue(session: Session, *, path: Path = CATALOGUE_FILE) -> int:
     """Insert each (code, version) of the file not yet in the database and make it current; idempotent."""
     added = 0
     for row in read_catalogue_file(path):
-        known = {action.version: action for action in _versions(session, row["code"])}
+        known = {action.version: action for action in _versions(session, code=row["code"])}
         if row["version"] in known:
             continue
         action = ActionType(**row, current=True, created_at=utcnow())
         session.add(action)
         session.flush()
         if not known or row["version"] > max(known):
-            _make_current(session, action)
+            _make_current(session, chosen=action)
         else:
             action.current = False
         added += 1
@@ -92,19 +92,19 @@ def load_catalogue(session: Session, *, path: Path = CATALOGUE_FILE) -> int:
     return added
 
 
-def current_action(session: Session, code: str) -> ActionType:
-    action = session.execute(CURRENT_ACTION, {"code": code}).scalar_one_or_none()
+def current_action(session: Session, *, code: str) -> ActionType:
+    action = session.exec(CURRENT_ACTION, params={"code": code}).one_or_none()
     if action is None:
         raise DomainError("unknown_action", action=code)
     return action
 
 
-CURRENT_ACTION = select(ActionType).where(ActionType.code == bindparam("code"), ActionType.current.is_(True))
+CURRENT_ACTION = select(ActionType).where(col(ActionType.code) == bindparam("code"), col(ActionType.current).is_(True))
 
 
 def list_current(session: Session) -> list[ActionType]:
-    return list(session.execute(select(ActionType).where(ActionType.current.is_(True))
-                                .order_by(ActionType.category, ActionType.code)).scalars())
+    return list(session.exec(select(ActionType).where(col(ActionType.current).is_(True))
+                             .order_by(col(ActionType.category), col(ActionType.code))))
 
 
 def loggable_actions(session: Session) -> list[ActionType]:
@@ -119,7 +119,7 @@ def revise_action(session: Session, *, actor_id: int, code: str, now: datetime |
     unknown = set(changes) - set(REVISABLE)
     if unknown:
         raise DomainError("catalogue_field_invalid", fields=", ".join(sorted(unknown)))
-    old = current_action(session, code)
+    old = current_action(session, code=code)
     fields = {name: getattr(old, name) for name in ActionType.model_fields if name not in ("id", "created_at")}
     fields.update(changes)
     if fields["factor_kind"] == "baseline_diff" and {"baseline_g", "mode_g"} & set(changes):
@@ -128,14 +128,15 @@ def revise_action(session: Session, *, actor_id: int, code: str, now: datetime |
         check_action_fields(fields)
     except ValueError:
         raise DomainError("catalogue_value_invalid", action=code) from None
-    latest = session.execute(select(func.max(ActionType.version)).where(ActionType.code == code)).scalar_one()
+    now = now or utcnow()
+    latest = session.exec(select(func.max(ActionType.version)).where(col(ActionType.code) == code)).one()
     fields["version"] = latest + 1
-    action = ActionType(**fields, created_at=now or utcnow())
+    action = ActionType(**fields, created_at=now)
     session.add(action)
     session.flush()
-    _make_current(session, action)
+    _make_current(session, chosen=action)
     journal.record(session, actor_id=actor_id, action="catalogue.revise", target_type="action_type",
-                 target_id=code, before={name: getattr(old, name) for name in changes},
-                 after={**changes, "version": action.version})
+                   target_id=code, before={name: getattr(old, name) for name in changes},
+                   after={**changes, "version": action.version}, now=now)
     session.flush()
     return action

@@ -1,1 +1,3 @@
-"""One check-in mechanism for events, recycling stations and trailheads: checkpoints, signed QR tokens, the scan decision, printable posters and the resident's personal code."""
+"""One check-in mechanism for events, recycling stations and trailheads: checkpoints, signed QR tokens, the scan
+decision, closing an event, printable posters and the resident's personal code.
+"""

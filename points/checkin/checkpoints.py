@@ -1,10 +1,14 @@
-"""Checkpoints (events, recycling stations, trailheads): create, edit, publish, close, sign up, attendance."""
+"""Checkpoints (events, recycling stations, trailheads): create, edit, change status, sign up, attendance.
+
+Closing one also settles its attendance, which is the scan decision's work: see points.checkin.closing.
+"""
 import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.config import get_settings
 from db.engine import locked
@@ -26,6 +30,7 @@ MAX_HEADCOUNT = 100_000  # capacity and expected attendance
 MAX_LEAD_YEARS = 2  # how far ahead any checkpoint may open: the city's event calendar, not a typo like 2999
 MAX_EVENT_LENGTH = timedelta(days=30)  # an event is one check-in and one check-out: a day, a camp, a month's drive
 MAX_SITE_YEARS = 5  # a station's or trailhead's validity, credited once a day, renewed by a new checkpoint
+STATUS_FROM = {"published": ("draft",), "closed": ("draft", "published")}  # a status and those it may follow
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ def _check_window(kind: str, starts: datetime, ends: datetime, now: datetime) ->
         raise DomainError("checkpoint_site_too_long", years=MAX_SITE_YEARS)
 
 
-def _check_fields(session: Session, values: dict, *, kind: str, now: datetime) -> None:
+def _check_fields(session: Session, *, values: dict[str, Any], kind: str, now: datetime) -> None:
     """Refuse anything a checkpoint cannot be; a place id fills in missing coordinates."""
     for field, limit in (("title_zh", 120), ("title_en", 120)):
         if not 1 <= len((values.get(field) or "").strip()) <= limit:
@@ -72,8 +77,9 @@ def _check_fields(session: Session, values: dict, *, kind: str, now: datetime) -
         place = session.get(Place, values["place_id"])
         if place is None:
             raise DomainError("checkpoint_place_unknown")
-        if values.get("lat") is None and position(place) is not None:
-            values["lat"], values["lon"] = position(place)
+        located = position(place)
+        if values.get("lat") is None and located is not None:
+            values["lat"], values["lon"] = located
     for axis, (low, high) in XIAMEN_BOUNDS.items():
         if not isinstance(values.get(axis), (int, float)) or not low <= values[axis] <= high:
             raise DomainError("checkpoint_location_invalid")
@@ -100,42 +106,44 @@ def create_checkpoint(session: Session, *, actor_id: int, kind: str, now: dateti
     if kind not in KINDS:
         raise DomainError("checkpoint_kind_invalid")
     now = now or utcnow()
-    values = {field: fields.get(field) for field in EDITABLE}
+    values: dict[str, Any] = {field: fields.get(field) for field in EDITABLE}
     values["rotating"] = bool(values["rotating"])
     values["description_zh"], values["description_en"] = values["description_zh"] or "", values["description_en"] or ""
     if kind == "event" and values["points_per_hour"] is None:
         values["points_per_hour"] = get_settings().volunteer_points_per_hour
-    _check_fields(session, values, kind=kind, now=now)
+    _check_fields(session, values=values, kind=kind, now=now)
     checkpoint = Checkpoint(kind=kind, action_code=fields.get("action_code") or DEFAULT_ACTION[kind],
                             status="draft", created_by=actor_id, created_at=now, **values)
     session.add(checkpoint)
     session.flush()
-    journal.record(session, actor_id=actor_id, action="checkpoint.create", target_type="checkpoint",
-                 target_id=checkpoint.id, after=_snapshot(checkpoint))
+    assert checkpoint.id is not None  # the flush above assigned it
+    journal.record(session, actor_id=actor_id, action="checkpoint.create", now=now, target_type="checkpoint",
+                   target_id=checkpoint.id, after=_snapshot(checkpoint))
     return checkpoint
 
 
-def get_checkpoint(session: Session, checkpoint_id: int, *, lock: bool = False) -> Checkpoint:
+def get_checkpoint(session: Session, *, checkpoint_id: int, lock: bool = False) -> Checkpoint:
     """The checkpoint, optionally row-locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises)."""
-    query = select(Checkpoint).where(Checkpoint.id == checkpoint_id)
+    query = select(Checkpoint).where(col(Checkpoint.id) == checkpoint_id)
     checkpoint = session.execute(locked(session, query) if lock else query).scalar_one_or_none()
     if checkpoint is None:
         raise DomainError("checkin_invalid")
     return checkpoint
 
 
-def place_label(session: Session, checkpoint: Checkpoint, language: str | None = None) -> str:
+def place_label(session: Session, *, checkpoint: Checkpoint, language: str | None = None) -> str:
     """The venue's name in one language (both when None), or its coordinates when it is not a known place."""
     place = session.get(Place, checkpoint.place_id) if checkpoint.place_id else None
     if place is None:
         return f"{checkpoint.lat:.5f}, {checkpoint.lon:.5f}"
-    return {"zh": place.name_zh, "en": place.name_en}.get(language, f"{place.name_zh} {place.name_en}")
+    both = f"{place.name_zh} {place.name_en}"
+    return both if language is None else {"zh": place.name_zh, "en": place.name_en}.get(language, both)
 
 
-def _owned(session: Session, actor_id: int, checkpoint_id: int) -> Checkpoint:
+def _owned(session: Session, *, actor_id: int, checkpoint_id: int) -> Checkpoint:
     """Organisers manage their own checkpoints; administrators manage all."""
     actor = require_role(session, actor_id, ORGANIZER, ADMIN)
-    checkpoint = get_checkpoint(session, checkpoint_id, lock=True)
+    checkpoint = get_checkpoint(session, checkpoint_id=checkpoint_id, lock=True)
     if actor.role != ADMIN and checkpoint.created_by != actor.id:
         raise DomainError("forbidden")
     return checkpoint
@@ -144,7 +152,8 @@ def _owned(session: Session, actor_id: int, checkpoint_id: int) -> Checkpoint:
 def update_checkpoint(session: Session, *, actor_id: int, checkpoint_id: int, now: datetime | None = None,
                       **changes) -> Checkpoint:
     """Change the editable fields; the same checks as on creation, the window's lead measured from `now`."""
-    checkpoint = _owned(session, actor_id, checkpoint_id)
+    now = now or utcnow()
+    checkpoint = _owned(session, actor_id=actor_id, checkpoint_id=checkpoint_id)
     if checkpoint.status == "closed":
         raise DomainError("checkpoint_closed")
     unknown = set(changes) - set(EDITABLE)
@@ -154,79 +163,75 @@ def update_checkpoint(session: Session, *, actor_id: int, checkpoint_id: int, no
     values = {field: getattr(checkpoint, field) for field in EDITABLE} | changes
     if "place_id" in changes and not ({"lat", "lon"} & set(changes)):
         values["lat"] = values["lon"] = None
-    _check_fields(session, values, kind=checkpoint.kind, now=now or utcnow())
+    _check_fields(session, values=values, kind=checkpoint.kind, now=now)
     for field, value in values.items():
         setattr(checkpoint, field, value)
     session.add(checkpoint)
-    journal.record(session, actor_id=actor_id, action="checkpoint.update", target_type="checkpoint",
-                 target_id=checkpoint.id, before=before, after=_snapshot(checkpoint))
+    journal.record(session, actor_id=actor_id, action="checkpoint.update", now=now, target_type="checkpoint",
+                   target_id=checkpoint_id, before=before, after=_snapshot(checkpoint))
     return checkpoint
 
 
-def _set_status(session: Session, *, actor_id: int, checkpoint_id: int, status: str, allowed: tuple) -> Checkpoint:
-    checkpoint = _owned(session, actor_id, checkpoint_id)
-    if checkpoint.status not in allowed:
+def set_status(session: Session, *, actor_id: int, checkpoint_id: int, status: str,
+               now: datetime | None = None) -> Checkpoint:
+    """Move a checkpoint along draft -> published -> closed (STATUS_FROM), audited.
+
+    Closing an event is points.checkin.closing.close, which also settles the check-ins left open.
+    """
+    checkpoint = _owned(session, actor_id=actor_id, checkpoint_id=checkpoint_id)
+    if checkpoint.status not in STATUS_FROM[status]:
         raise DomainError("checkpoint_status_invalid", status=checkpoint.status)
-    journal.record(session, actor_id=actor_id, action=f"checkpoint.{status}", target_type="checkpoint",
-                 target_id=checkpoint.id, before={"status": checkpoint.status}, after={"status": status})
+    journal.record(session, actor_id=actor_id, action=f"checkpoint.{status}", now=now or utcnow(),
+                   target_type="checkpoint", target_id=checkpoint_id, before={"status": checkpoint.status},
+                   after={"status": status})
     checkpoint.status = status
     session.add(checkpoint)
     return checkpoint
 
 
-def publish(session: Session, *, actor_id: int, checkpoint_id: int) -> Checkpoint:
-    return _set_status(session, actor_id=actor_id, checkpoint_id=checkpoint_id, status="published",
-                       allowed=("draft",))
-
-
-def close(session: Session, *, actor_id: int, checkpoint_id: int, now: datetime | None = None) -> Checkpoint:
-    """Stop check-ins; volunteers who never checked out are closed at the event's end and flagged."""
-    from points.checkin.decision import close_missing_checkouts
-
-    checkpoint = _set_status(session, actor_id=actor_id, checkpoint_id=checkpoint_id, status="closed",
-                             allowed=("draft", "published"))
-    close_missing_checkouts(session, checkpoint=checkpoint, now=now)
-    return checkpoint
+def publish(session: Session, *, actor_id: int, checkpoint_id: int, now: datetime | None = None) -> Checkpoint:
+    """Open a draft for check-ins (and sign-ups) within its window."""
+    return set_status(session, actor_id=actor_id, checkpoint_id=checkpoint_id, status="published", now=now)
 
 
 def list_upcoming(session: Session, *, now: datetime | None = None, kinds: tuple = ("event",)) -> list[Checkpoint]:
     """Published checkpoints that have not ended yet, soonest first."""
-    query = (select(Checkpoint).where(Checkpoint.status == "published", Checkpoint.kind.in_(kinds),
-                                      Checkpoint.ends_at > (now or utcnow()))
-             .order_by(Checkpoint.starts_at, Checkpoint.id))
+    query = (select(Checkpoint).where(col(Checkpoint.status) == "published", col(Checkpoint.kind).in_(kinds),
+                                      col(Checkpoint.ends_at) > (now or utcnow()))
+             .order_by(col(Checkpoint.starts_at), col(Checkpoint.id)))
     return list(session.execute(query).scalars())
 
 
 def list_managed(session: Session, *, actor_id: int) -> list[Checkpoint]:
     """What an organiser manages: their own checkpoints; an administrator sees all."""
     actor = require_role(session, actor_id, ORGANIZER, ADMIN)
-    query = select(Checkpoint).order_by(Checkpoint.starts_at.desc(), Checkpoint.id.desc())
+    query = select(Checkpoint).order_by(col(Checkpoint.starts_at).desc(), col(Checkpoint.id).desc())
     if actor.role != ADMIN:
-        query = query.where(Checkpoint.created_by == actor.id)
+        query = query.where(col(Checkpoint.created_by) == actor.id)
     return list(session.execute(query).scalars())
 
 
-def signup_count(session: Session, checkpoint_id: int) -> int:
+def signup_count(session: Session, *, checkpoint_id: int) -> int:
     return session.execute(select(func.count()).select_from(EventSignup)
-                           .where(EventSignup.checkpoint_id == checkpoint_id)).scalar_one()
+                           .where(col(EventSignup.checkpoint_id) == checkpoint_id)).scalar_one()
 
 
 def is_signed_up(session: Session, *, user_id: int, checkpoint_id: int) -> bool:
-    return session.execute(select(EventSignup.id).where(EventSignup.checkpoint_id == checkpoint_id,
-                                                        EventSignup.user_id == user_id)).first() is not None
+    return session.execute(select(col(EventSignup.id)).where(col(EventSignup.checkpoint_id) == checkpoint_id,
+                                                             col(EventSignup.user_id) == user_id)).first() is not None
 
 
 def sign_up(session: Session, *, user_id: int, checkpoint_id: int, now: datetime | None = None) -> bool:
     """Reserve a place at a published event; returns False when already signed up, refuses when full."""
     require_role(session, user_id)
-    checkpoint = get_checkpoint(session, checkpoint_id, lock=True)
+    checkpoint = get_checkpoint(session, checkpoint_id=checkpoint_id, lock=True)
     if checkpoint.kind != "event" or checkpoint.status != "published":
         raise DomainError("checkpoint_not_open")
     if checkpoint.ends_at <= (now or utcnow()):
         raise DomainError("checkin_ended")
     if is_signed_up(session, user_id=user_id, checkpoint_id=checkpoint_id):
         return False
-    if checkpoint.capacity is not None and signup_count(session, checkpoint_id) >= checkpoint.capacity:
+    if checkpoint.capacity is not None and signup_count(session, checkpoint_id=checkpoint_id) >= checkpoint.capacity:
         raise DomainError("checkin_full")
     session.add(EventSignup(checkpoint_id=checkpoint_id, user_id=user_id, created_at=now or utcnow()))
     session.flush()
@@ -235,25 +240,25 @@ def sign_up(session: Session, *, user_id: int, checkpoint_id: int, now: datetime
 
 def my_events(session: Session, *, user_id: int) -> list[Checkpoint]:
     """Events the resident signed up for or checked in at, latest first."""
-    signed = select(EventSignup.checkpoint_id).where(EventSignup.user_id == user_id)
-    attended = select(CheckIn.checkpoint_id).where(CheckIn.user_id == user_id)
-    query = (select(Checkpoint).where(Checkpoint.kind == "event",
-                                      Checkpoint.id.in_(signed.union(attended).scalar_subquery()))
-             .order_by(Checkpoint.starts_at.desc()))
+    signed = select(col(EventSignup.checkpoint_id)).where(col(EventSignup.user_id) == user_id)
+    attended = select(col(CheckIn.checkpoint_id)).where(col(CheckIn.user_id) == user_id)
+    query = (select(Checkpoint).where(col(Checkpoint.kind) == "event",
+                                      col(Checkpoint.id).in_(signed.union(attended).scalar_subquery()))
+             .order_by(col(Checkpoint.starts_at).desc()))
     return list(session.execute(query).scalars())
 
 
 def my_hours(session: Session, *, user_id: int) -> float:
     """Volunteer hours already credited (check-ins still open or under review are not counted)."""
     total = session.execute(select(func.coalesce(func.sum(CheckIn.hours), 0.0))
-                            .where(CheckIn.user_id == user_id, CheckIn.status == "credited")).scalar_one()
+                            .where(col(CheckIn.user_id) == user_id, col(CheckIn.status) == "credited")).scalar_one()
     return float(total)
 
 
 def attendance(session: Session, *, actor_id: int, checkpoint_id: int) -> list[AttendanceRow]:
-    _owned(session, actor_id, checkpoint_id)
-    rows = session.execute(select(CheckIn, User).join(User, User.id == CheckIn.user_id)
-                           .where(CheckIn.checkpoint_id == checkpoint_id).order_by(CheckIn.checked_in_at))
+    _owned(session, actor_id=actor_id, checkpoint_id=checkpoint_id)
+    rows = session.execute(select(CheckIn, User).join(User, col(User.id) == col(CheckIn.user_id))
+                           .where(col(CheckIn.checkpoint_id) == checkpoint_id).order_by(col(CheckIn.checked_in_at)))
     return [AttendanceRow(user.username, user.display_name, checkin.checked_in_at, checkin.checked_out_at,
                           checkin.hours, checkin.status, checkin.flag) for checkin, user in rows]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.models import AnomalyFlag, CheckIn, Checkpoint, Claim
 from points.catalogue.actions import current_action
@@ -54,27 +54,28 @@ def _open_checkpoint(session: Session, *, user_id: int, checkpoint_id: int, toke
     """Verify the token, then lock the checkpoint and the user's balance, always in that order."""
     require_role(session, user_id)
     verified = verify(checkpoint_id, token, now=now)
-    checkpoint = get_checkpoint(session, checkpoint_id, lock=True)
+    checkpoint = get_checkpoint(session, checkpoint_id=checkpoint_id, lock=True)
     if checkpoint.status == "draft" or (checkpoint.rotating and verified.purpose != KIOSK):
         raise DomainError("checkin_invalid")
     if checkpoint.status == "closed" or now > checkpoint.ends_at + WINDOW_TOLERANCE:
         raise DomainError("checkin_ended")
     if now < checkpoint.starts_at - WINDOW_TOLERANCE:
         raise DomainError("checkin_not_started")
-    lock_balance(session, user_id)
+    lock_balance(session, user_id=user_id)
     return checkpoint
 
 
-def _find(session: Session, checkpoint_id: int, user_id: int, period: str) -> CheckIn | None:
-    return session.execute(select(CheckIn).where(CheckIn.checkpoint_id == checkpoint_id,
-                                                 CheckIn.user_id == user_id,
-                                                 CheckIn.period == period)).scalar_one_or_none()
+def _find(session: Session, *, checkpoint_id: int, user_id: int, period: str) -> CheckIn | None:
+    return session.execute(select(CheckIn).where(col(CheckIn.checkpoint_id) == checkpoint_id,
+                                                 col(CheckIn.user_id) == user_id,
+                                                 col(CheckIn.period) == period)).scalar_one_or_none()
 
 
-def _review_reason(session: Session, checkpoint: Checkpoint, user_id: int, period: str) -> str | None:
+def _review_reason(session: Session, *, checkpoint: Checkpoint, user_id: int, period: str) -> str | None:
     """Refuse when full; send a check-in beyond capacity or far above expected attendance to review."""
+    assert checkpoint.id is not None  # read from the database by _open_checkpoint
     count = session.execute(select(func.count()).select_from(CheckIn).where(
-        CheckIn.checkpoint_id == checkpoint.id, CheckIn.period == period)).scalar_one()
+        col(CheckIn.checkpoint_id) == checkpoint.id, col(CheckIn.period) == period)).scalar_one()
     if checkpoint.capacity is not None and count >= checkpoint.capacity:
         if not is_signed_up(session, user_id=user_id, checkpoint_id=checkpoint.id):
             raise DomainError("checkin_full")
@@ -84,16 +85,17 @@ def _review_reason(session: Session, checkpoint: Checkpoint, user_id: int, perio
     return None
 
 
-def _flag(session: Session, checkin: CheckIn, kind: str) -> None:
+def _flag(session: Session, *, checkin: CheckIn, kind: str) -> None:
     checkin.flag = kind
     session.add(AnomalyFlag(user_id=checkin.user_id, kind=f"checkin_{kind}", checkin_id=checkin.id,
                             detail=f"checkpoint {checkin.checkpoint_id}"))
 
 
-def _file_for_review(session: Session, checkpoint: Checkpoint, checkin: CheckIn, quantity: float,
+def _file_for_review(session: Session, *, checkpoint: Checkpoint, checkin: CheckIn, quantity: float,
                      now: datetime) -> Claim:
     """A pending claim an administrator approves or rejects (issue 6's queue); nothing is credited yet."""
-    action = current_action(session, checkpoint.action_code)
+    action = current_action(session, code=checkpoint.action_code)
+    assert action.id is not None  # a catalogue row read from the database
     claim = Claim(user_id=checkin.user_id, action_type_id=action.id, action_code=action.code,
                   quantity=check_quantity(action, quantity), occurred_at=checkin.checked_in_at,
                   local_day=local_day(checkin.checked_in_at).isoformat(), status="pending",
@@ -104,12 +106,13 @@ def _file_for_review(session: Session, checkpoint: Checkpoint, checkin: CheckIn,
     return claim
 
 
-def _credit(session: Session, checkpoint: Checkpoint, checkin: CheckIn, quantity: float, *, review: bool,
+def _credit(session: Session, *, checkpoint: Checkpoint, checkin: CheckIn, quantity: float, review: bool,
             now: datetime) -> int:
     """Credit through the catalogue and the ledger (caps apply), or file a pending claim for review."""
     points = 0
     if review:
-        checkin.claim_id, checkin.status = _file_for_review(session, checkpoint, checkin, quantity, now).id, "review"
+        claim = _file_for_review(session, checkpoint=checkpoint, checkin=checkin, quantity=quantity, now=now)
+        checkin.claim_id, checkin.status = claim.id, "review"
     else:
         result = record_verified(session, user_id=checkin.user_id, action_code=checkpoint.action_code,
                                  quantity=quantity, occurred_at=checkin.checked_in_at,
@@ -127,21 +130,22 @@ def scan(session: Session, *, user_id: int, checkpoint_id: int, token: str,
     now = now or utcnow()
     checkpoint = _open_checkpoint(session, user_id=user_id, checkpoint_id=checkpoint_id, token=token, now=now)
     period = period_for(checkpoint, now)
-    existing = _find(session, checkpoint.id, user_id, period)
+    existing = _find(session, checkpoint_id=checkpoint_id, user_id=user_id, period=period)
     if existing is not None:
         return ScanResult("already", checkpoint, existing, hours=existing.hours)
-    reason = _review_reason(session, checkpoint, user_id, period)
-    checkin = CheckIn(checkpoint_id=checkpoint.id, user_id=user_id, period=period, checked_in_at=now,
+    reason = _review_reason(session, checkpoint=checkpoint, user_id=user_id, period=period)
+    checkin = CheckIn(checkpoint_id=checkpoint_id, user_id=user_id, period=period, checked_in_at=now,
                       status="open")
     session.add(checkin)
     session.flush()
     if reason:
-        _flag(session, checkin, reason)
+        _flag(session, checkin=checkin, kind=reason)
     if checkpoint.kind == "event":
         checkin.status = "review" if reason else "open"
         session.add(checkin)
         return ScanResult("checked_in", checkpoint, checkin)
-    points = _credit(session, checkpoint, checkin, UNITS_PER_VISIT, review=bool(reason), now=now)
+    points = _credit(session, checkpoint=checkpoint, checkin=checkin, quantity=UNITS_PER_VISIT, review=bool(reason),
+                     now=now)
     return ScanResult("review" if checkin.status == "review" else "credited", checkpoint, checkin, points)
 
 
@@ -152,7 +156,7 @@ def hours_inside(checkpoint: Checkpoint, checked_in_at: datetime, checked_out_at
     return max((end - start).total_seconds(), 0.0) / 3600
 
 
-def _settle(session: Session, checkpoint: Checkpoint, checkin: CheckIn, checked_out_at: datetime, *,
+def _settle(session: Session, *, checkpoint: Checkpoint, checkin: CheckIn, checked_out_at: datetime,
             now: datetime) -> ScanResult:
     """Close a volunteer's attendance: credit the hours at 60 % of the schedule or more, else review."""
     checkin.checked_out_at = checked_out_at
@@ -160,13 +164,13 @@ def _settle(session: Session, checkpoint: Checkpoint, checkin: CheckIn, checked_
     scheduled = (checkpoint.ends_at - checkpoint.starts_at).total_seconds() / 3600
     short = checkin.hours < MIN_SHARE_OF_SCHEDULE * scheduled
     if short and checkin.flag is None:
-        _flag(session, checkin, "short_attendance")
+        _flag(session, checkin=checkin, kind="short_attendance")
     review = short or checkin.status == "review" or checkin.flag is not None
     if checkin.hours <= 0:
         checkin.status = "review"
         session.add(checkin)
         return ScanResult("review", checkpoint, checkin, hours=0.0)
-    points = _credit(session, checkpoint, checkin, checkin.hours, review=review, now=now)
+    points = _credit(session, checkpoint=checkpoint, checkin=checkin, quantity=checkin.hours, review=review, now=now)
     outcome = "review" if checkin.status == "review" else "checked_out"
     return ScanResult(outcome, checkpoint, checkin, points, checkin.hours)
 
@@ -176,12 +180,12 @@ def check_out(session: Session, *, user_id: int, checkpoint_id: int, token: str,
     """The second scan's choice: leave the event now and have the hours settled."""
     now = now or utcnow()
     checkpoint = _open_checkpoint(session, user_id=user_id, checkpoint_id=checkpoint_id, token=token, now=now)
-    checkin = _find(session, checkpoint.id, user_id, period_for(checkpoint, now))
+    checkin = _find(session, checkpoint_id=checkpoint_id, user_id=user_id, period=period_for(checkpoint, now))
     if checkpoint.kind != "event" or checkin is None:
         raise DomainError("checkout_not_checked_in")
     if checkin.checked_out_at is not None:
         return ScanResult("already", checkpoint, checkin, hours=checkin.hours)
-    return _settle(session, checkpoint, checkin, now, now=now)
+    return _settle(session, checkpoint=checkpoint, checkin=checkin, checked_out_at=now, now=now)
 
 
 def close_missing_checkouts(session: Session, *, checkpoint: Checkpoint, now: datetime | None = None) -> int:
@@ -190,17 +194,19 @@ def close_missing_checkouts(session: Session, *, checkpoint: Checkpoint, now: da
     if checkpoint.kind != "event":
         return 0
     open_ones = list(session.execute(select(CheckIn).where(
-        CheckIn.checkpoint_id == checkpoint.id, CheckIn.checked_out_at.is_(None))).scalars())
+        col(CheckIn.checkpoint_id) == checkpoint.id, col(CheckIn.checked_out_at).is_(None))).scalars())
     for checkin in open_ones:
-        lock_balance(session, checkin.user_id)
-        _flag(session, checkin, "missing_checkout")
-        _settle(session, checkpoint, checkin, min(now, checkpoint.ends_at), now=now)
+        lock_balance(session, user_id=checkin.user_id)
+        _flag(session, checkin=checkin, kind="missing_checkout")
+        _settle(session, checkpoint=checkpoint, checkin=checkin, checked_out_at=min(now, checkpoint.ends_at), now=now)
     return len(open_ones)
 
 
 def close_ended_events(session: Session, *, now: datetime | None = None) -> int:
     """Housekeeping (manage.py refresh-rollups): settle every ended event that still has open check-ins."""
     now = now or utcnow()
-    ended = session.execute(select(Checkpoint).join(CheckIn, CheckIn.checkpoint_id == Checkpoint.id).where(
-        Checkpoint.kind == "event", Checkpoint.ends_at <= now, CheckIn.checked_out_at.is_(None)).distinct()).scalars()
+    ended = session.execute(
+        select(Checkpoint).join(CheckIn, col(CheckIn.checkpoint_id) == col(Checkpoint.id))
+        .where(col(Checkpoint.kind) == "event", col(Checkpoint.ends_at) <= now, col(CheckIn.checked_out_at).is_(None))
+        .distinct()).scalars()
     return sum(close_missing_checkouts(session, checkpoint=checkpoint, now=now) for checkpoint in list(ended))

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from points.checkin.tokens import same, sign
-from points.claims.lifecycle import record_verified
+from points.claims.lifecycle import ClaimResult, record_verified
 from points.common.clock import utcnow
 from points.common.errors import DomainError
 from points.common.roles import ADMIN, ORGANIZER, require_role
@@ -38,7 +38,7 @@ def read_code(code: object, *, now: datetime | None = None) -> int:
 
 
 def credit_at_station(session: Session, *, attendant_id: int, code: str, material: str, kg: float,
-                      station_id: int | None = None, now: datetime | None = None):
+                      station_id: int | None = None, now: datetime | None = None) -> ClaimResult:
     """The attendant weighed the resident's sorted material: credit it by the catalogue's factor, once a code."""
     now = now or utcnow()
     require_role(session, attendant_id, ORGANIZER, ADMIN)

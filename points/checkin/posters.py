@@ -38,6 +38,7 @@ def poster_link(checkpoint: Checkpoint) -> str:
     """The printed link; a checkpoint that asks for rotating codes gets no printable one."""
     if checkpoint.rotating:
         raise DomainError("poster_rotating")
+    assert checkpoint.id is not None  # only a saved checkpoint is printed
     return checkin_link(checkpoint.id, poster_token(checkpoint.id))
 
 
@@ -77,7 +78,7 @@ def poster_png(checkpoint: Checkpoint, place: str) -> bytes:
     canvas = Image.new("RGB", (max(code.width, 900), code.height + 60 * len(lines) + 40), "white")
     canvas.paste(code, ((canvas.width - code.width) // 2, 0))
     draw, y = ImageDraw.Draw(canvas), code.height
-    for line, size in zip(lines, sizes):
+    for line, size in zip(lines, sizes, strict=False):
         font = ImageFont.truetype(str(font_path), size)
         width = draw.textlength(line, font=font)
         draw.text(((canvas.width - width) / 2, y), line, font=font, fill="black")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.models import ActionType, Claim, LedgerEntry
 from points.audit import journal
@@ -78,9 +78,9 @@ def credited_on_day(session: Session, *, user_id: int, action_code: str, day: st
 
 # Built once: every claim runs it, and building a join is dearer than running it.
 CREDITED_ON_DAY = (select(func.coalesce(func.sum(LedgerEntry.quantity), 0.0))
-                   .join(Claim, LedgerEntry.claim_id == Claim.id)
-                   .where(Claim.user_id == bindparam("user"), Claim.action_code == bindparam("action"),
-                          Claim.local_day == bindparam("day")))
+                   .join(Claim, col(LedgerEntry.claim_id) == col(Claim.id))
+                   .where(col(Claim.user_id) == bindparam("user"), col(Claim.action_code) == bindparam("action"),
+                          col(Claim.local_day) == bindparam("day")))
 
 
 def split_at_cap(cap: float | None, used: float, quantity: float) -> tuple[float, float]:
@@ -91,26 +91,27 @@ def split_at_cap(cap: float | None, used: float, quantity: float) -> tuple[float
     return credited, round(quantity - credited, 2)
 
 
-def _entry_of(session: Session, claim: Claim, kind: str = "earn") -> LedgerEntry | None:
-    return session.execute(select(LedgerEntry).where(LedgerEntry.claim_id == claim.id, LedgerEntry.kind == kind)
-                           .order_by(LedgerEntry.id.desc()).limit(1)).scalar_one_or_none()
+def _entry_of(session: Session, *, claim: Claim, kind: str = "earn") -> LedgerEntry | None:
+    return session.execute(select(LedgerEntry).where(col(LedgerEntry.claim_id) == claim.id,
+                                                     col(LedgerEntry.kind) == kind)
+                           .order_by(col(LedgerEntry.id).desc()).limit(1)).scalar_one_or_none()
 
 
-def result_of(session: Session, claim: Claim, *, created: bool = False) -> ClaimResult:
+def result_of(session: Session, *, claim: Claim, created: bool = False) -> ClaimResult:
     """Rebuild a claim's outcome from what was written, for retries and repeated decisions."""
     if claim.status == "rejected":
-        reversal = _entry_of(session, claim, "reversal")
+        reversal = _entry_of(session, claim=claim, kind="reversal")
         return ClaimResult(claim=claim, entry=reversal, points=reversal.points if reversal else 0,
                            co2e_g=reversal.co2e_g if reversal else 0, over_cap_quantity=0.0, status="rejected",
                            created=created)
-    earned = _entry_of(session, claim)
-    credited = earned.quantity if earned is not None else 0.0
+    earned = _entry_of(session, claim=claim)
+    credited = earned.quantity if earned is not None and earned.quantity is not None else 0.0
     over = round(claim.quantity - credited, 2) if claim.status in CREDITED else 0.0
     return ClaimResult(claim=claim, entry=earned, points=claim.points, co2e_g=claim.co2e_g, over_cap_quantity=over,
                        status=claim.status, credited_quantity=credited, created=created)
 
 
-def _credit(session: Session, claim: Claim, action: ActionType, *, status: str, now: datetime,
+def _credit(session: Session, *, claim: Claim, action: ActionType, status: str, now: datetime,
             points_per_unit: int | None = None, created_by: int | None = None) -> ClaimResult:
     """Credit the claim up to the day's cap in one ledger entry; the claim records what it earned.
 
@@ -147,25 +148,26 @@ def _require_prepared(photo: Photo | None) -> None:
         raise TypeError("submit_claim takes a Photo from prepare_photo(), made before the transaction")
 
 
-def _replay(session: Session, claim: Claim, asked: dict) -> ClaimResult:
+def _replay(session: Session, *, claim: Claim, asked: dict) -> ClaimResult:
     """A key's outcome is final: the same request gets the first result, other content is a conflict."""
     stored = {"user_id": claim.user_id, "action_code": claim.action_code, "quantity": claim.quantity,
               "occurred_at": claim.occurred_at, "note": claim.note, "photo": _photo_digest(claim.photo),
               "checkpoint_id": claim.checkpoint_id}
     if any(stored[name] != value for name, value in asked.items()):
         raise DomainError("idempotency_conflict")
-    return result_of(session, claim)
+    return result_of(session, claim=claim)
 
 
-def _claim_by_key(session: Session, key: str) -> Claim | None:
+def _claim_by_key(session: Session, *, key: str) -> Claim | None:
     return session.execute(CLAIM_BY_KEY, {"key": key}).scalar_one_or_none()
 
 
-CLAIM_BY_KEY = select(Claim).where(Claim.idempotency_key == bindparam("key"))
+CLAIM_BY_KEY = select(Claim).where(col(Claim.idempotency_key) == bindparam("key"))
 
 
 def _new_claim(action: ActionType, **fields) -> Claim:
     """Not yet in the session: whoever decides its outcome writes it once (see _credit)."""
+    assert action.id is not None  # a catalogue row read from the database
     return Claim(action_type_id=action.id, action_code=action.code, status="pending", **fields)
 
 
@@ -179,14 +181,14 @@ def submit_claim(session: Session, *, user_id: int, action_code: str, quantity: 
     now = now or utcnow()
     _require_prepared(photo)
     require_role(session, user_id)
-    lock_balance(session, user_id)
+    lock_balance(session, user_id=user_id)
     note = check_text(note, limit=MAX_NOTE, code="note_too_long")
-    existing = _claim_by_key(session, idempotency_key)
+    existing = _claim_by_key(session, key=idempotency_key)
     if existing is not None:
-        return _replay(session, existing, {"user_id": user_id, "action_code": action_code, "quantity": quantity,
-                                           "occurred_at": occurred_at, "note": note,
-                                           "photo": _photo_digest(photo.data if photo else None)})
-    action = current_action(session, action_code)
+        return _replay(session, claim=existing, asked={
+            "user_id": user_id, "action_code": action_code, "quantity": quantity, "occurred_at": occurred_at,
+            "note": note, "photo": _photo_digest(photo.data if photo else None)})
+    action = current_action(session, code=action_code)
     if not action.active or action.verification == "qr":
         raise DomainError("action_needs_checkin")
     quantity = check_quantity(action, quantity)
@@ -201,7 +203,7 @@ def submit_claim(session: Session, *, user_id: int, action_code: str, quantity: 
         session.add(claim)
         session.flush()
         return ClaimResult(claim=claim, entry=None, points=0, co2e_g=0, over_cap_quantity=0.0, status="pending")
-    return _credit(session, claim, action, status="auto", now=now)
+    return _credit(session, claim=claim, action=action, status="auto", now=now)
 
 
 def record_verified(session: Session, *, user_id: int, action_code: str, quantity: float, occurred_at: datetime,
@@ -210,19 +212,19 @@ def record_verified(session: Session, *, user_id: int, action_code: str, quantit
     """An action verified by a QR checkpoint or staff: caps apply, credited at once."""
     now = now or utcnow()
     require_role(session, user_id)
-    lock_balance(session, user_id)
-    existing = _claim_by_key(session, idempotency_key)
+    lock_balance(session, user_id=user_id)
+    existing = _claim_by_key(session, key=idempotency_key)
     if existing is not None:
-        return _replay(session, existing, {"user_id": user_id, "action_code": action_code, "quantity": quantity,
-                                           "checkpoint_id": checkpoint_id})
-    action = current_action(session, action_code)
+        return _replay(session, claim=existing, asked={"user_id": user_id, "action_code": action_code,
+                                                       "quantity": quantity, "checkpoint_id": checkpoint_id})
+    action = current_action(session, code=action_code)
     quantity = check_quantity(action, quantity)
     if occurred_at.tzinfo is None:
         raise ValueError("occurred_at must be timezone-aware")
     claim = _new_claim(action, user_id=user_id, quantity=quantity, occurred_at=occurred_at,
                        local_day=local_day(occurred_at).isoformat(), checkpoint_id=checkpoint_id,
                        status_reason="verified", idempotency_key=idempotency_key, created_at=now)
-    return _credit(session, claim, action, status="auto", now=now, points_per_unit=points_per_unit,
+    return _credit(session, claim=claim, action=action, status="auto", now=now, points_per_unit=points_per_unit,
                    created_by=created_by)
 
 
@@ -234,17 +236,30 @@ def _claim_for_review(session: Session, *, actor_id: int, claim_id: int) -> Clai
         raise DomainError("unknown_claim")
     if claim.user_id == actor_id:
         raise DomainError("own_claim")
-    lock_balance(session, claim.user_id)
+    lock_balance(session, user_id=claim.user_id)
     session.refresh(claim)
     return claim
 
 
-def _decide(session: Session, claim: Claim, *, actor_id: int, status: str, reason: str | None,
+def _action_of(session: Session, *, claim: Claim) -> ActionType:
+    """The catalogue version the claim was made under, which caps and factors of its own day come from."""
+    action = session.get(ActionType, claim.action_type_id)
+    assert action is not None  # Claim.action_type_id is a foreign key to it
+    return action
+
+
+def _opposite(quantity: float | None) -> float | None:
+    return None if quantity is None else -quantity
+
+
+def _decide(session: Session, *, claim: Claim, actor_id: int, status: str, reason: str | None,
             now: datetime, before: dict) -> None:
     claim.status, claim.reviewer_id, claim.review_reason, claim.reviewed_at = status, actor_id, reason, now
     session.add(claim)
-    journal.record(session, actor_id=actor_id, action=f"claim.{status}", target_type="claim", target_id=claim.id,
-                 before=before, after={"status": status, "points": claim.points, "reason": reason})
+    assert claim.id is not None  # a claim read for review
+    journal.record(session, actor_id=actor_id, action=f"claim.{status}", now=now, target_type="claim",
+                   target_id=claim.id, before=before,
+                   after={"status": status, "points": claim.points, "reason": reason})
 
 
 def approve_claim(session: Session, *, actor_id: int, claim_id: int, reason: str | None = None,
@@ -254,38 +269,39 @@ def approve_claim(session: Session, *, actor_id: int, claim_id: int, reason: str
     reason = check_text(reason, limit=MAX_REASON, code="reason_too_long")
     claim = _claim_for_review(session, actor_id=actor_id, claim_id=claim_id)
     if claim.status in CREDITED:
-        return result_of(session, claim)
+        return result_of(session, claim=claim)
     if claim.status == "rejected":
         raise DomainError("claim_already_rejected")
     before = {"status": claim.status, "points": claim.points}
-    action = session.get(ActionType, claim.action_type_id)
-    result = _credit(session, claim, action, status="approved", now=now, created_by=actor_id)
-    _decide(session, claim, actor_id=actor_id, status="approved", reason=reason, now=now, before=before)
+    result = _credit(session, claim=claim, action=_action_of(session, claim=claim), status="approved", now=now,
+                     created_by=actor_id)
+    _decide(session, claim=claim, actor_id=actor_id, status="approved", reason=reason, now=now, before=before)
     return result
 
 
-def reject_claim(session: Session, *, actor_id: int, claim_id: int, reason: str,
+def reject_claim(session: Session, *, actor_id: int, claim_id: int, reason: str | None,
                  now: datetime | None = None) -> ClaimResult:
-    """Refuse a claim; a credited one is undone by a reversal entry naming the original, never an edit."""
+    """Refuse a claim, never without a reason; a credited one is undone by a reversal entry naming the original,
+    never an edit."""
     now = now or utcnow()
-    reason = check_text(reason, limit=MAX_REASON, code="reason_too_long")
-    if reason is None:
+    given = check_text(reason, limit=MAX_REASON, code="reason_too_long")
+    if given is None:
         raise DomainError("reason_required")
     claim = _claim_for_review(session, actor_id=actor_id, claim_id=claim_id)
     if claim.status == "rejected":
-        return result_of(session, claim)
+        return result_of(session, claim=claim)
     before = {"status": claim.status, "points": claim.points}
-    original = _entry_of(session, claim)
+    original = _entry_of(session, claim=claim)
     if original is not None:
         request = {"reverses": original.id}
         post(session, user_id=claim.user_id, kind="reversal", points=-original.points,
              co2e_g=-original.co2e_g, idempotency_key=f"reversal:{original.id}", request=request,
              now=now, action_code=original.action_code, action_type_id=original.action_type_id,
-             quantity=-original.quantity, claim_id=claim.id, original_entry_id=original.id,
-             reason=reason, created_by=actor_id)
+             quantity=_opposite(original.quantity), claim_id=claim.id, original_entry_id=original.id,
+             reason=given, created_by=actor_id)
     claim.points, claim.co2e_g = 0, 0
-    _decide(session, claim, actor_id=actor_id, status="rejected", reason=reason, now=now, before=before)
-    return result_of(session, claim, created=True)
+    _decide(session, claim=claim, actor_id=actor_id, status="rejected", reason=given, now=now, before=before)
+    return result_of(session, claim=claim, created=True)
 
 
 def restore_reversed(session: Session, *, actor_id: int, reversal: LedgerEntry, reason: str,
@@ -295,7 +311,7 @@ def restore_reversed(session: Session, *, actor_id: int, reversal: LedgerEntry, 
     return post(session, user_id=reversal.user_id, kind="adjust", points=-reversal.points, co2e_g=-reversal.co2e_g,
                 idempotency_key=f"restore:{reversal.id}", request=request, now=now or utcnow(),
                 action_code=reversal.action_code, action_type_id=reversal.action_type_id,
-                quantity=None if reversal.quantity is None else -reversal.quantity, claim_id=reversal.claim_id,
+                quantity=_opposite(reversal.quantity), claim_id=reversal.claim_id,
                 original_entry_id=reversal.id, reason=reason, created_by=actor_id).entry
 
 
@@ -305,16 +321,16 @@ def reinstate_claim(session: Session, *, actor_id: int, claim_id: int, reason: s
     now = now or utcnow()
     claim = _claim_for_review(session, actor_id=actor_id, claim_id=claim_id)
     if claim.status != "rejected":
-        return result_of(session, claim)
+        return result_of(session, claim=claim)
     before = {"status": claim.status, "points": claim.points}
-    reversal = _entry_of(session, claim, "reversal")
+    reversal = _entry_of(session, claim=claim, kind="reversal")
     if reversal is None:  # rejected before any credit: credit it now, caps of its own day apply
-        result = _credit(session, claim, session.get(ActionType, claim.action_type_id), status="approved", now=now,
+        result = _credit(session, claim=claim, action=_action_of(session, claim=claim), status="approved", now=now,
                          created_by=actor_id)
     else:
         restored = restore_reversed(session, actor_id=actor_id, reversal=reversal, reason=reason, now=now)
         claim.status, claim.points, claim.co2e_g = "approved", restored.points, restored.co2e_g
         result = ClaimResult(claim=claim, entry=restored, points=restored.points, co2e_g=restored.co2e_g,
                              over_cap_quantity=0.0, status="approved", credited_quantity=restored.quantity or 0.0)
-    _decide(session, claim, actor_id=actor_id, status="approved", reason=reason, now=now, before=before)
+    _decide(session, claim=claim, actor_id=actor_id, status="approved", reason=reason, now=now, before=before)
     return result

@@ -1,1 +1,3 @@
-"""What every concept leans on: refusals with a named code, the city's clock, role checks, spreadsheet-safe CSV and safe image intake. Imports nothing else from points/."""
+"""What every concept leans on: refusals with a named code, the city's clock, role checks, spreadsheet-safe CSV and
+safe image intake. Imports nothing else from points/.
+"""

@@ -1,6 +1,8 @@
 """Role checks done inside the domain, so a page reached by URL or a stale session cannot bypass them."""
+from typing import TypeGuard
+
 from sqlalchemy import and_
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.models import User
 from points.common.errors import DomainError
@@ -10,10 +12,10 @@ ROLES = (RESIDENT, ORGANIZER, ADMIN, AUDITOR)
 STAFF_READERS = (ADMIN, AUDITOR)
 
 # The SQL form of is_active, for queries that list accounts (feeds, boards) rather than load one.
-ACTIVE_USER = and_(User.disabled.is_(False), User.deleted_at.is_(None))
+ACTIVE_USER = and_(col(User.disabled).is_(False), col(User.deleted_at).is_(None))
 
 
-def is_active(user: User | None) -> bool:
+def is_active(user: User | None) -> TypeGuard[User]:
     """One rule for a usable account: it exists and is neither disabled nor deleted."""
     return user is not None and not user.disabled and user.deleted_at is None
 

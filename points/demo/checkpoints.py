@@ -4,8 +4,7 @@ Times are relative to the seed's run so the events are always upcoming and the s
 """
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from db.models import Checkpoint, Place
 from points.accounts.users import find_user
@@ -35,13 +34,15 @@ DEMO_CHECKPOINTS = (
 
 def load_demo_checkpoints(session: Session, *, now: datetime | None = None) -> int:
     """Create and publish the demo checkpoints as the demo organiser; those already there are skipped."""
-    organizer = find_user(session, "organizer")
+    organizer = find_user(session, username="organizer")
+    if organizer is None or organizer.id is None:
+        return 0
     today = local_day(now or utcnow())
-    known = set(session.execute(select(Checkpoint.title_en)).scalars())
+    known = set(session.exec(select(Checkpoint.title_en)))
     added = 0
     for (kind, title_zh, title_en, text_zh, text_en, place_id, lat, lon, days, start, hours, capacity,
          expected) in DEMO_CHECKPOINTS:
-        if organizer is None or title_en in known:
+        if title_en in known:
             continue
         starts_at = datetime.combine(today + timedelta(days=days), start, tzinfo=city_zone())
         checkpoint = checkpoints.create_checkpoint(
@@ -49,6 +50,7 @@ def load_demo_checkpoints(session: Session, *, now: datetime | None = None) -> i
             description_zh=text_zh, description_en=text_en, lat=lat, lon=lon,
             place_id=place_id if session.get(Place, place_id) else None, starts_at=starts_at,
             ends_at=starts_at + timedelta(hours=hours), capacity=capacity, expected_attendance=expected, now=now)
-        checkpoints.publish(session, actor_id=organizer.id, checkpoint_id=checkpoint.id)
+        assert checkpoint.id is not None  # create_checkpoint flushed the new row
+        checkpoints.publish(session, actor_id=organizer.id, checkpoint_id=checkpoint.id, now=now)
         added += 1
     return added

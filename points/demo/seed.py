@@ -2,8 +2,9 @@
 
 Each loader is idempotent: running the seed twice changes nothing.
 """
-from sqlalchemy import select
-from sqlmodel import Session
+from collections.abc import Callable
+
+from sqlmodel import Session, col, select
 
 from db.engine import read_session, write_session
 from db.migrate import upgrade
@@ -23,26 +24,28 @@ DEMO_ACCOUNTS = (
     ("admin", "Demo admin 演示管理员", "admin", None),
 )
 
+Loader = Callable[[Session], int]
 # The city's own data: (name, loader). Each loader takes the session and returns how many rows it added.
-CITY_LOADERS: list[tuple[str, callable]] = [("catalogue", load_catalogue), ("rewards", load_rewards), ("places", load_places)]
+CITY_LOADERS: list[tuple[str, Loader]] = [("catalogue", load_catalogue), ("rewards", load_rewards),
+                                          ("places", load_places)]
 # Demo-only content that needs the demo accounts (events, sample history).
-DEMO_LOADERS: list[tuple[str, callable]] = [("checkpoints", load_demo_checkpoints),
-                                            ("demo_history", load_demo_history)]
+DEMO_LOADERS: list[tuple[str, Loader]] = [("checkpoints", load_demo_checkpoints),
+                                          ("demo_history", load_demo_history)]
 
 
 def hash_demo_passwords() -> dict[str, NewPassword]:
     """The demo accounts still missing, each with its password already hashed: argon2 (~0.2 s an account)
     runs before the seed's write opens, never inside it (on SQLite that write holds every credit)."""
     with read_session() as session:
-        missing = [(name, display) for name, display, *_ in DEMO_ACCOUNTS if find_user(session, name) is None]
+        missing = [(name, display) for name, display, *_ in DEMO_ACCOUNTS if find_user(session, username=name) is None]
     return {name: new_password(DEMO_PASSWORD, username=name, display_name=display) for name, display in missing}
 
 
-def seed_demo_accounts(session: Session, hashed: dict[str, NewPassword]) -> int:
+def seed_demo_accounts(session: Session, *, hashed: dict[str, NewPassword]) -> int:
     """Create the demo accounts hashed beforehand; one made meanwhile by someone else is left as it is."""
     added = 0
     for username, display_name, role, district in DEMO_ACCOUNTS:
-        if username in hashed and find_user(session, username) is None:
+        if username in hashed and find_user(session, username=username) is None:
             create_user(session, username=username, password=hashed[username], display_name=display_name,
                         role=role, district=district, leaderboard_opt_in=role == "resident",
                         nickname="白鹭 Egret" if role == "resident" else None)
@@ -58,7 +61,7 @@ def seed(*, demo: bool) -> dict[str, int]:
         for name, loader in CITY_LOADERS:
             report[name] = loader(session)
         if demo:
-            report["demo_accounts"] = seed_demo_accounts(session, hashed)
+            report["demo_accounts"] = seed_demo_accounts(session, hashed=hashed)
             for name, loader in DEMO_LOADERS:
                 report[name] = loader(session)
     return report
@@ -68,6 +71,6 @@ def first_start() -> None:
     """At server start: migrate; an empty database gets the city's data (never the demo accounts)."""
     upgrade()
     with read_session() as session:
-        empty = session.execute(select(User.id).limit(1)).first() is None
+        empty = session.exec(select(col(User.id)).limit(1)).first() is None
     if empty:
         seed(demo=False)

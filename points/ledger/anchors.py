@@ -14,14 +14,14 @@ from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.engine import read_session
 from db.models import LedgerEntry
 from points.common.clock import utcnow
 from points.common.errors import DomainError
+from points.ledger.settled import committed_max_id
 from points.ledger.verify import STREAM_BATCH, ledger_head_digest
-from points.reports.rollups import committed_max_id
 
 DIGEST_CHARS = 64
 
@@ -48,11 +48,11 @@ def _entry_line(entry_id: int, entry_hash: str) -> bytes:
 
 
 def _entries_up_to(session: Session, last_id: int):
-    return session.execute(select(LedgerEntry.id, LedgerEntry.hash).where(LedgerEntry.id <= last_id)
-                           .order_by(LedgerEntry.id).execution_options(yield_per=STREAM_BATCH))
+    return session.execute(select(col(LedgerEntry.id), col(LedgerEntry.hash)).where(col(LedgerEntry.id) <= last_id)
+                           .order_by(col(LedgerEntry.id)).execution_options(yield_per=STREAM_BATCH))
 
 
-def anchor_up_to(session: Session, last_id: int, *, now: datetime) -> Anchor:
+def anchor_up_to(session: Session, *, last_id: int, now: datetime) -> Anchor:
     """The anchor of every entry up to `last_id`, which must be settled (no writer may still hold a lower id)."""
     running, count = hashlib.sha256(), 0
     for entry_id, entry_hash in _entries_up_to(session, last_id):
@@ -66,7 +66,7 @@ def take_anchor(*, now: datetime | None = None) -> Anchor:
     """Settle the ids first (PostgreSQL hands them out before commit), then read up to the settled max."""
     last_id = committed_max_id()
     with read_session() as session:
-        return anchor_up_to(session, last_id, now=now or utcnow())
+        return anchor_up_to(session, last_id=last_id, now=now or utcnow())
 
 
 def anchor_line(anchor: Anchor) -> str:
@@ -114,7 +114,7 @@ def _problem(anchor: Anchor, count: int, digest: str) -> str | None:
     return None
 
 
-def check_anchors(session: Session, anchors: list[tuple[int, Anchor]]) -> BrokenAnchor | None:
+def check_anchors(session: Session, *, anchors: list[tuple[int, Anchor]]) -> BrokenAnchor | None:
     """One pass over the entries in id order; the first anchor (by id) that no longer holds, or None."""
     if not anchors:
         return None

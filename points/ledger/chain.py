@@ -9,11 +9,13 @@ verify; there was no production data then, so such a database is re-seeded, not 
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import NamedTuple
+from functools import partial
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
@@ -29,8 +31,6 @@ GENESIS_HASH = "0" * 64
 MAX_ENTRY_POINTS = 10_000_000
 KINDS = ("earn", "redeem", "reversal", "adjust", "expire")
 
-LINK_COLUMNS = ("action_code", "action_type_id", "quantity", "claim_id", "redemption_id", "checkin_id",
-                "original_entry_id", "reason", "created_by")
 HASHED_FIELDS = ("id", "user_id", "seq", "kind", "points", "co2e_g", "action_code", "action_type_id", "quantity",
                  "claim_id", "redemption_id", "checkin_id", "original_entry_id", "reason", "created_by",
                  "created_at", "idempotency_key", "request_digest")
@@ -51,7 +51,7 @@ class Posted:
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def canonical_json(values: dict) -> str:
+def canonical_json(values: dict | list) -> str:
     """One encoder built once: json.dumps with options builds a new one per call, on every credit."""
     return _CANONICAL.encode(values)
 
@@ -63,7 +63,7 @@ def request_digest(request: dict) -> str:
 
 def entry_fields(entry: LedgerEntry | dict) -> dict:
     """The hashed fields of a stored entry or of the column values about to be inserted."""
-    read = entry.get if isinstance(entry, dict) else (lambda name: getattr(entry, name))
+    read: Callable[[str], Any] = entry.get if isinstance(entry, dict) else partial(getattr, entry)
     values = {name: read(name) for name in HASHED_FIELDS}
     values["created_at"] = values["created_at"].isoformat(timespec="microseconds")
     if values["quantity"] is not None:
@@ -77,14 +77,14 @@ def chain_hash(prev_hash: str, entry: LedgerEntry | dict, secret: str | None = N
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def open_balance(session: Session, user_id: int) -> Balance:
+def open_balance(session: Session, *, user_id: int) -> Balance:
     """Create the user's empty Balance (the lock row); called once when the user is created."""
     balance = Balance(user_id=user_id, head_hash=GENESIS_HASH)
     session.add(balance)
     return balance
 
 
-def lock_balance(session: Session, user_id: int) -> Totals:
+def lock_balance(session: Session, *, user_id: int) -> Totals:
     """Take the per-user lock (FOR UPDATE on PostgreSQL; SQLite already holds BEGIN IMMEDIATE) and return
     the balance's figures. Every write that reads before it posts takes this first, so two cannot interleave."""
     connection = session.connection()
@@ -101,7 +101,7 @@ def next_entry_id(connection) -> int:
     SQLite: the writer holds BEGIN IMMEDIATE, ids are rowids without AUTOINCREMENT and no row is ever deleted
     (append-only triggers), so max(id) + 1 is the id SQLite itself would pick and no other writer can take it.
     PostgreSQL: nextval of the id's sequence, after taking the ROW EXCLUSIVE lock an INSERT takes anyway: a
-    SHARE lock (points.rollups.committed_max_id, used by the rollups and the ledger anchors) then still waits
+    SHARE lock (points.ledger.settled.committed_max_id, used by the ledger anchors and the rollups) then still waits
     for every writer that holds an id, so every id up to a settled max(id) is final.
     """
     if connection.dialect.name == "sqlite":
@@ -110,7 +110,7 @@ def next_entry_id(connection) -> int:
     return NEXT_SERIAL.rows(connection, {})[0][0]
 
 
-def find_by_key(session: Session, idempotency_key: str) -> LedgerEntry | None:
+def find_by_key(session: Session, *, idempotency_key: str) -> LedgerEntry | None:
     """A plain id lookup first: on the hot path the key is new and no ORM object is needed."""
     entry_id = session.connection().execute(FIND_ID_BY_KEY, {"key": idempotency_key}).scalar_one_or_none()
     return session.get(LedgerEntry, entry_id) if entry_id is not None else None
@@ -124,10 +124,14 @@ def replay(existing: LedgerEntry, digest: str) -> Posted:
 
 
 def post(session: Session, *, user_id: int, kind: str, points: int, idempotency_key: str, request: dict,
-         co2e_g: int = 0, now: datetime | None = None, **links) -> Posted:
+         co2e_g: int = 0, now: datetime | None = None, action_code: str | None = None,
+         action_type_id: int | None = None, quantity: float | None = None, claim_id: int | None = None,
+         redemption_id: int | None = None, checkin_id: int | None = None, original_entry_id: int | None = None,
+         reason: str | None = None, created_by: int | None = None) -> Posted:
     """Append one entry for `user_id` inside the caller's transaction; the caller commits.
 
-    `links` are the optional LedgerEntry columns (action_code, claim_id, reason, created_by, ...).
+    The optional LedgerEntry columns are named one by one, so a misspelt one is a TypeError, not a column
+    silently left empty (and hashed as empty).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown ledger kind {kind!r}")
@@ -135,20 +139,25 @@ def post(session: Session, *, user_id: int, kind: str, points: int, idempotency_
         raise DomainError("points_out_of_range")
     digest = request_digest(request)
     connection = session.connection()  # the session's own transaction, without ORM work per statement
-    balance = lock_balance(session, user_id)
+    balance = lock_balance(session, user_id=user_id)
     if balance.points + points < 0:
-        existing = find_by_key(session, idempotency_key)
+        existing = find_by_key(session, idempotency_key=idempotency_key)
         if existing is not None:
             return replay(existing, digest)
         raise DomainError("insufficient_points", balance=balance.points, needed=-points)
-    values = {name: None for name in LINK_COLUMNS} | links | {
+    values: dict[str, Any] = {
         "id": next_entry_id(connection), "user_id": user_id, "seq": balance.last_seq + 1, "kind": kind,
-        "points": points, "co2e_g": co2e_g, "idempotency_key": idempotency_key, "request_digest": digest,
-        "prev_hash": balance.head_hash, "created_at": (now or utcnow()).astimezone(UTC)}
+        "points": points, "co2e_g": co2e_g, "action_code": action_code, "action_type_id": action_type_id,
+        "quantity": quantity, "claim_id": claim_id, "redemption_id": redemption_id, "checkin_id": checkin_id,
+        "original_entry_id": original_entry_id, "reason": reason, "created_by": created_by,
+        "idempotency_key": idempotency_key, "request_digest": digest, "prev_hash": balance.head_hash,
+        "created_at": (now or utcnow()).astimezone(UTC)}
     values["hash"] = chain_hash(balance.head_hash, values)
     inserted = INSERT_NEW_KEY.rows(connection, values)
     if not inserted:  # the key is taken: nothing was written and the first outcome stands
-        return replay(find_by_key(session, idempotency_key), digest)
+        existing = find_by_key(session, idempotency_key=idempotency_key)
+        assert existing is not None  # ON CONFLICT DO NOTHING wrote nothing: the row holding the key exists
+        return replay(existing, digest)
     ADD_TO_BALANCE.rows(connection, {"user": user_id, "add_points": points, "add_co2e": co2e_g,
                                      "seq": values["seq"], "head": values["hash"], "at": values["created_at"]})
     _forget_loaded_balance(session, user_id)
@@ -156,8 +165,10 @@ def post(session: Session, *, user_id: int, kind: str, points: int, idempotency_
 
 
 # The hottest write path (bench/ledger.py): compiled once per dialect, run without per-call bookkeeping.
-_entry = LedgerEntry.__table__
-_balance = Balance.__table__.c
+# SQLModel sets __table__ on every table class but does not declare it, so mypy cannot see it.
+_entry: Table = LedgerEntry.__table__  # type: ignore[attr-defined]
+_balance_table: Table = Balance.__table__  # type: ignore[attr-defined]
+_balance = _balance_table.c
 
 
 def _insert_new_key(dialect: Dialect):
@@ -172,7 +183,7 @@ NEXT_ROWID = DriverStatement(text(f"SELECT coalesce(max(id), 0) + 1 FROM {_entry
 LOCK_FOR_APPEND = DriverStatement(text(f"LOCK TABLE {_entry.name} IN ROW EXCLUSIVE MODE"))
 NEXT_SERIAL = DriverStatement(text(f"SELECT nextval(pg_get_serial_sequence('{_entry.name}', 'id'))"))
 ADD_TO_BALANCE = DriverStatement(
-    update(Balance.__table__).where(_balance.user_id == bindparam("user"))
+    update(_balance_table).where(_balance.user_id == bindparam("user"))
     .values(points=_balance.points + bindparam("add_points"), co2e_g=_balance.co2e_g + bindparam("add_co2e"),
             last_seq=bindparam("seq"), head_hash=bindparam("head"), updated_at=bindparam("at")))
 _read_totals = select(_balance.points, _balance.last_seq, _balance.head_hash).where(
@@ -188,6 +199,3 @@ def _forget_loaded_balance(session: Session, user_id: int) -> None:
     if loaded is not None:
         session.expire(loaded)
 
-
-def get_balance(session: Session, user_id: int) -> Balance | None:
-    return session.get(Balance, user_id)

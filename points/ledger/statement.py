@@ -1,17 +1,19 @@
-"""A resident's statement: paged entries with the factor each used, CSV exports, and the home page figures."""
+"""A resident's statement: paged entries with the factor each used, their own CSV, and the home page figures.
+
+The statement CSV is the resident's document (their entries with the factor, source and claim status each
+used); the auditors' export of the whole ledger is points.ledger.export.
+"""
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import IO, Iterable, Iterator
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from db.models import ActionType, Claim, LedgerEntry
+from db.models import ActionType, Balance, Claim, LedgerEntry
 from points.common.clock import local_day, local_day_bounds, utcnow, week_start
 from points.common.spreadsheet import SafeWriter
-from points.ledger.chain import get_balance
-from points.ledger.verify import STREAM_BATCH
 
 PAGE_SIZE = 20
 CSV_COLUMNS = ("user_id", "seq", "created_at", "kind", "action_code", "quantity", "unit", "factor_g",
@@ -45,29 +47,29 @@ class Summary:
 
 def _rows(session: Session, query) -> Iterator[StatementRow]:
     """Rows as the database hands them over, so a streamed query is never held whole in memory."""
-    joined = (query.outerjoin(ActionType, LedgerEntry.action_type_id == ActionType.id)
-              .outerjoin(Claim, LedgerEntry.claim_id == Claim.id))
+    joined = (query.outerjoin(ActionType, col(LedgerEntry.action_type_id) == col(ActionType.id))
+              .outerjoin(Claim, col(LedgerEntry.claim_id) == col(Claim.id)))
     return (StatementRow(entry, action, status) for entry, action, status in session.execute(joined))
 
 
 def _select_rows():
-    return select(LedgerEntry, ActionType, Claim.status)
+    return select(LedgerEntry, ActionType, col(Claim.status))
 
 
 def statement_page(session: Session, *, user_id: int, page: int = 1, page_size: int = PAGE_SIZE) -> StatementPage:
     """Newest first; a page past the end shows the last page."""
     total = session.execute(select(func.count()).select_from(LedgerEntry)
-                            .where(LedgerEntry.user_id == user_id)).scalar_one()
+                            .where(col(LedgerEntry.user_id) == user_id)).scalar_one()
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
-    query = (_select_rows().where(LedgerEntry.user_id == user_id).order_by(LedgerEntry.seq.desc())
+    query = (_select_rows().where(col(LedgerEntry.user_id) == user_id).order_by(col(LedgerEntry.seq).desc())
              .offset((page - 1) * page_size).limit(page_size))
     return StatementPage(rows=list(_rows(session, query)), page=page, pages=pages, total=total)
 
 
-def seq_of_entry(session: Session, entry_id: int) -> int | None:
+def seq_of_entry(session: Session, *, entry_id: int) -> int | None:
     """A reversal names its original by id; residents know entries by their seq."""
-    return session.execute(select(LedgerEntry.seq).where(LedgerEntry.id == entry_id)).scalar_one_or_none()
+    return session.execute(select(col(LedgerEntry.seq)).where(col(LedgerEntry.id) == entry_id)).scalar_one_or_none()
 
 
 def _csv_record(row: StatementRow) -> list:
@@ -80,28 +82,14 @@ def _csv_record(row: StatementRow) -> list:
             entry.idempotency_key, entry.prev_hash, entry.hash]
 
 
-def write_csv(rows: Iterable[StatementRow], out: IO[str]) -> int:
-    writer = SafeWriter(out)
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    for row in rows:
-        writer.writerow(_csv_record(row))
-        count += 1
-    return count
-
-
 def statement_csv(session: Session, *, user_id: int) -> str:
     """The resident's whole statement, oldest first, as CSV text for the download button."""
     out = io.StringIO()
-    write_csv(_rows(session, _select_rows().where(LedgerEntry.user_id == user_id).order_by(LedgerEntry.seq)), out)
+    writer = SafeWriter(out)
+    writer.writerow(CSV_COLUMNS)
+    query = _select_rows().where(col(LedgerEntry.user_id) == user_id).order_by(col(LedgerEntry.seq))
+    writer.writerows(_csv_record(row) for row in _rows(session, query))
     return out.getvalue()
-
-
-def export_ledger(session: Session, out: IO[str]) -> int:
-    """Every entry of every user, in (user, seq) order, fetched in batches because the whole ledger may not fit
-    in memory; returns the number of entries written."""
-    query = _select_rows().order_by(LedgerEntry.user_id, LedgerEntry.seq).execution_options(yield_per=STREAM_BATCH)
-    return write_csv(_rows(session, query), out)
 
 
 def summary(session: Session, *, user_id: int, days: int = 30, now: datetime | None = None) -> Summary:
@@ -110,9 +98,9 @@ def summary(session: Session, *, user_id: int, days: int = 30, now: datetime | N
     today = local_day(now)
     first_day = today - timedelta(days=days - 1)
     since, _ = local_day_bounds(first_day)
-    entries = session.execute(select(LedgerEntry.created_at, LedgerEntry.points, LedgerEntry.co2e_g)
-                              .where(LedgerEntry.user_id == user_id, LedgerEntry.created_at >= since,
-                                     LedgerEntry.points > 0)).all()
+    entries = session.execute(select(col(LedgerEntry.created_at), col(LedgerEntry.points), col(LedgerEntry.co2e_g))
+                              .where(col(LedgerEntry.user_id) == user_id, col(LedgerEntry.created_at) >= since,
+                                     col(LedgerEntry.points) > 0)).all()
     by_day: dict = {first_day + timedelta(days=i): [0, 0] for i in range(days)}
     for created_at, points, co2e_g in entries:
         bucket = by_day.get(local_day(created_at))
@@ -120,10 +108,10 @@ def summary(session: Session, *, user_id: int, days: int = 30, now: datetime | N
             bucket[0] += points
             bucket[1] += co2e_g
     week_points, week_co2e = session.execute(
-        select(func.coalesce(func.sum(LedgerEntry.points), 0), func.coalesce(func.sum(LedgerEntry.co2e_g), 0))
-        .where(LedgerEntry.user_id == user_id, LedgerEntry.created_at >= week_start(now),
-               LedgerEntry.kind.in_(("earn", "reversal")))).one()
-    balance = get_balance(session, user_id)
+        select(func.coalesce(func.sum(col(LedgerEntry.points)), 0), func.coalesce(func.sum(col(LedgerEntry.co2e_g)), 0))
+        .where(col(LedgerEntry.user_id) == user_id, col(LedgerEntry.created_at) >= week_start(now),
+               col(LedgerEntry.kind).in_(("earn", "reversal")))).one()
+    balance = session.get(Balance, user_id)
     return Summary(points=balance.points if balance else 0, co2e_g=balance.co2e_g if balance else 0,
                    week_co2e_g=int(week_co2e), week_points=int(week_points),
                    daily=[(day.isoformat(), values[0], values[1]) for day, values in sorted(by_day.items())])

@@ -2,7 +2,7 @@
 
 The chains alone cannot see a tail cut: whoever may drop the append-only triggers can delete a user's newest
 entries and roll the Balance back, and every chain still verifies. `ledger_head_digest` (printed by
-`manage.py ledger-head`) and the anchors of points.anchors (`ledger-head --append FILE`, checked by
+`manage.py ledger-head`) and the anchors of points.ledger.anchors (`ledger-head --append FILE`, checked by
 `verify-ledger --against FILE`) are kept outside the database for that.
 """
 import hashlib
@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.models import Balance, LedgerEntry
+from points.common.roles import STAFF_READERS, require_role
 from points.ledger.chain import GENESIS_HASH, canonical_json, chain_hash
 
 STREAM_BATCH = 2000
@@ -59,10 +60,10 @@ def _check_chain(user_id: int, entries, balance: Balance | None) -> tuple[int, B
     return count, None
 
 
-def verify_user(session: Session, user_id: int) -> VerifyReport:
+def verify_user(session: Session, *, user_id: int) -> VerifyReport:
     """One resident's own chain, for the receipt on the statement page."""
-    entries = session.execute(select(LedgerEntry).where(LedgerEntry.user_id == user_id)
-                              .order_by(LedgerEntry.seq)).scalars()
+    entries = session.execute(select(LedgerEntry).where(col(LedgerEntry.user_id) == user_id)
+                              .order_by(col(LedgerEntry.seq))).scalars()
     count, bad = _check_chain(user_id, entries, session.get(Balance, user_id))
     return VerifyReport(ok=bad is None, users=1, entries=count, first_bad=bad)
 
@@ -70,7 +71,7 @@ def verify_user(session: Session, user_id: int) -> VerifyReport:
 def verify_ledger(session: Session) -> VerifyReport:
     """Every user's chain and balance; stops at the first bad entry in (user, seq) order."""
     balances = {balance.user_id: balance for balance in session.execute(select(Balance)).scalars()}
-    rows = session.execute(select(LedgerEntry).order_by(LedgerEntry.user_id, LedgerEntry.seq)
+    rows = session.execute(select(LedgerEntry).order_by(col(LedgerEntry.user_id), col(LedgerEntry.seq))
                            .execution_options(yield_per=STREAM_BATCH)).scalars()
     total, seen = 0, set()
     for user_id, entries in groupby(rows, key=lambda entry: entry.user_id):
@@ -86,8 +87,14 @@ def verify_ledger(session: Session) -> VerifyReport:
     return VerifyReport(ok=True, users=len(balances), entries=total)
 
 
+def verify_integrity(session: Session, *, actor_id: int) -> VerifyReport:
+    """The same check as `manage.py verify-ledger`, for the admin console's button: staff only."""
+    require_role(session, actor_id, *STAFF_READERS)
+    return verify_ledger(session)
+
+
 def ledger_head_digest(session: Session) -> str:
     """SHA-256 over every user's (id, last seq, head hash), in user order."""
-    heads = session.execute(select(Balance.user_id, Balance.last_seq, Balance.head_hash)
-                            .where(Balance.last_seq > 0).order_by(Balance.user_id)).all()
+    heads = session.execute(select(col(Balance.user_id), col(Balance.last_seq), col(Balance.head_hash))
+                            .where(col(Balance.last_seq) > 0).order_by(col(Balance.user_id))).all()
     return hashlib.sha256(canonical_json([list(head) for head in heads]).encode()).hexdigest()

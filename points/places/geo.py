@@ -1,6 +1,7 @@
 """Distances and datum shifts on plain (lat, lon) pairs, so map, list and trail pages agree on every number."""
 import math
-from typing import Callable, Iterable, Sequence, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG), the usual choice for haversine
 _GCJ_A = 6_378_245.0  # the Krasovsky semi-major axis the published GCJ-02 algorithm uses
@@ -17,9 +18,14 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
+def segment_lengths_m(coordinates: Sequence[Sequence[float]]) -> list[float]:
+    """The straight legs of a GeoJSON LineString ([lon, lat] pairs), one length per consecutive pair."""
+    return [haversine_m(a[1], a[0], b[1], b[0]) for a, b in zip(coordinates, coordinates[1:], strict=False)]
+
+
 def line_length_m(coordinates: Sequence[Sequence[float]]) -> float:
-    """Length of a GeoJSON LineString ([lon, lat] pairs) as the sum of its straight segments."""
-    return sum(haversine_m(a[1], a[0], b[1], b[0]) for a, b in zip(coordinates, coordinates[1:]))
+    """Length of a GeoJSON LineString as the sum of its legs, so a trail's total and its legs always agree."""
+    return sum(segment_lengths_m(coordinates))
 
 
 def sort_by_distance(items: Iterable[T], origin: tuple[float, float],

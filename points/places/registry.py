@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.config import ASSETS_DIR
 from db.models import Checkpoint, Place
@@ -18,7 +18,7 @@ from points.audit.journal import record
 from points.common.clock import utcnow
 from points.common.errors import DomainError
 from points.common.roles import ADMIN, require_role
-from points.places.geo import haversine_m, line_length_m
+from points.places.geo import line_length_m, segment_lengths_m
 
 ASSET = ASSETS_DIR / "places.geojson"
 KINDS = ("park", "community_park", "wetland_beach", "trail", "recycling_station", "event_venue", "landmark")
@@ -139,15 +139,18 @@ def parse_places(text: str | bytes) -> list[dict]:
     return places
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 def _snapshot(place: Place) -> dict:
     return {"kind": place.kind, "name_zh": place.name_zh, "name_en": place.name_en, "district": place.district,
             "geometry": place.geometry, "pinned": place.pinned, "properties": place.properties,
-            "closed_reason": place.closed_reason,
-            "closed_from": place.closed_from.isoformat() if place.closed_from else None,
-            "closed_until": place.closed_until.isoformat() if place.closed_until else None}
+            "closed_reason": place.closed_reason, "closed_from": _iso(place.closed_from),
+            "closed_until": _iso(place.closed_until)}
 
 
-def _upsert(session: Session, fields: dict, now: datetime) -> tuple[Place, dict | None]:
+def _upsert(session: Session, *, fields: dict, now: datetime) -> tuple[Place, dict | None]:
     """Insert or overwrite one place from validated fields; returns it and its state before."""
     place = session.get(Place, fields["id"])
     before = _snapshot(place) if place else None
@@ -194,11 +197,12 @@ def import_places(session: Session, *, actor_id: int, upload: PlaceImport,
         raise TypeError("import_places takes a PlaceImport from prepare_import(), made before the transaction")
     require_role(session, actor_id, ADMIN)
     now = now or utcnow()
-    added, updated = [], []
+    added: list[str] = []
+    updated: list[str] = []
     for fields in upload.places:
-        _, before = _upsert(session, fields, now)
+        _, before = _upsert(session, fields=fields, now=now)
         (added if before is None else updated).append(fields["id"])
-    record(session, actor_id=actor_id, action="places.import", target_type="place",
+    record(session, actor_id=actor_id, action="places.import", now=now, target_type="place",
            after={"added": added, "updated": updated})
     return {"added": len(added), "updated": len(updated)}
 
@@ -206,9 +210,8 @@ def import_places(session: Session, *, actor_id: int, upload: PlaceImport,
 def _closure_out(place: Place) -> dict:
     if not place.closed_reason:
         return {}
-    return {"closure": {"reason": place.closed_reason,
-                        "from": place.closed_from.isoformat() if place.closed_from else None,
-                        "until": place.closed_until.isoformat() if place.closed_until else None}}
+    return {"closure": {"reason": place.closed_reason, "from": _iso(place.closed_from),
+                        "until": _iso(place.closed_until)}}
 
 
 def export_places(session: Session) -> str:
@@ -221,10 +224,10 @@ def export_places(session: Session) -> str:
 
 
 def list_places(session: Session) -> list[Place]:
-    return list(session.scalars(select(Place).order_by(Place.kind, Place.id)))
+    return list(session.scalars(select(Place).order_by(col(Place.kind), col(Place.id))))
 
 
-def get_place(session: Session, place_id: str) -> Place:
+def get_place(session: Session, *, place_id: str) -> Place:
     place = session.get(Place, place_id)
     if place is None:
         raise DomainError("place_unknown")
@@ -248,9 +251,10 @@ def save_place(session: Session, *, actor_id: int, place_id: str, kind: str, nam
                                            "district": district, "pinned": pinned,
                                            "confidence": existing.confidence if existing else "admin"}}
     fields = validated_place(feature, 1)
-    place, before = _upsert(session, fields, now or utcnow())
-    record(session, actor_id=actor_id, action="places.edit" if before else "places.add", target_type="place",
-           target_id=place_id, before=before, after=_snapshot(place))
+    now = now or utcnow()
+    place, before = _upsert(session, fields=fields, now=now)
+    record(session, actor_id=actor_id, action="places.edit" if before else "places.add", now=now,
+           target_type="place", target_id=place_id, before=before, after=_snapshot(place))
     return place
 
 
@@ -259,7 +263,7 @@ def set_closure(session: Session, *, actor_id: int, place_id: str, reason: str |
                 now: datetime | None = None) -> Place:
     """Close a place (reason required, until after from) or, with no reason, reopen it."""
     require_role(session, actor_id, ADMIN)
-    place = get_place(session, place_id)
+    place = get_place(session, place_id=place_id)
     before = _snapshot(place)
     reason = (reason or "").strip()
     if len(reason) > 400:
@@ -271,7 +275,7 @@ def set_closure(session: Session, *, actor_id: int, place_id: str, reason: str |
     place.closed_from = (closed_from or now) if reason else None
     place.closed_until = closed_until if reason else None
     place.updated_at = now
-    record(session, actor_id=actor_id, action="places.close" if reason else "places.reopen",
+    record(session, actor_id=actor_id, action="places.close" if reason else "places.reopen", now=now,
            target_type="place", target_id=place_id, before=before, after=_snapshot(place))
     return place
 
@@ -296,19 +300,19 @@ def trail_length_m(place: Place) -> float:
 
 
 def trail_segments(place: Place) -> list[dict]:
-    """The legs between consecutive named nodes of a trail, with their haversine length."""
+    """The legs between consecutive named nodes of a trail, with the lengths trail_length_m sums."""
     coordinates = place.geometry["coordinates"]
     nodes = place.properties.get("nodes") or [{"name": str(i + 1)} for i in range(len(coordinates))]
-    return [{"from": nodes[i]["name"], "to": nodes[i + 1]["name"],
-             "length_m": haversine_m(a[1], a[0], b[1], b[0])}
-            for i, (a, b) in enumerate(zip(coordinates, coordinates[1:]))]
+    return [{"from": nodes[i]["name"], "to": nodes[i + 1]["name"], "length_m": length}
+            for i, length in enumerate(segment_lengths_m(coordinates))]
 
 
-def trailheads(session: Session, place: Place) -> list[Checkpoint]:
+def trailheads(session: Session, *, place: Place) -> list[Checkpoint]:
     """Trailhead checkpoints on this trail: set on the trail itself or on one of its nodes' places."""
     ids = {place.id} | {n["place_id"] for n in place.properties.get("nodes", []) if n.get("place_id")}
-    return list(session.scalars(select(Checkpoint).where(Checkpoint.kind == "trailhead",
-                                                         Checkpoint.place_id.in_(ids)).order_by(Checkpoint.id)))
+    return list(session.scalars(select(Checkpoint).where(col(Checkpoint.kind) == "trailhead",
+                                                         col(Checkpoint.place_id).in_(ids))
+                                .order_by(col(Checkpoint.id))))
 
 
 def matches(place: Place, *, district: str | None = None, kinds=None, text: str = "") -> bool:

@@ -5,7 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.models import User
 from points.common.clock import utcnow
@@ -22,10 +22,11 @@ COLUMNS = ("user_id", "username", "as_of", "score", "tier", "tier_zh", *COMPONEN
 def feed_rows(session: Session, *, now: datetime | None = None) -> list[dict]:
     """One row per active resident (deleted and disabled accounts are left out)."""
     now = now or utcnow()
-    residents = session.execute(select(User).where(User.role == RESIDENT, ACTIVE_USER).order_by(User.id)).scalars()
+    residents = session.execute(select(User).where(col(User.role) == RESIDENT, ACTIVE_USER)
+                                .order_by(col(User.id))).scalars()
     actions, rows = action_types(session), []
     for user in residents:
-        score = score_at(session, user.id, now=now, actions=actions)
+        score = score_at(session, user_id=user.id, now=now, actions=actions)
         rows.append({"user_id": user.id, "username": user.username, "as_of": now.isoformat(),
                      "score": score.total, "tier": score.tier["code"], "tier_zh": score.tier["name_zh"],
                      **{name: score.components[name].points for name in COMPONENTS},
@@ -33,7 +34,7 @@ def feed_rows(session: Session, *, now: datetime | None = None) -> list[dict]:
     return rows
 
 
-def write_feed(session: Session, path: Path, *, now: datetime | None = None) -> int:
+def write_feed(session: Session, *, path: Path, now: datetime | None = None) -> int:
     """Write the feed in the format the file's extension names; returns the number of residents."""
     if path.suffix.lower() not in FORMATS:
         raise DomainError("feed_format_invalid")

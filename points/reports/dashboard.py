@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from operator import itemgetter
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.models import ActionType, Balance, CheckIn, Checkpoint, MonthlyRollup
 from points.common.clock import utcnow
@@ -49,15 +49,16 @@ class Dashboard:
 
 def categories(session: Session) -> dict[str, str]:
     """Action code -> category, from the current catalogue versions."""
-    return dict(session.execute(select(ActionType.code, ActionType.category).where(ActionType.current)).all())
+    return dict(session.execute(select(col(ActionType.code), col(ActionType.category))
+                                .where(col(ActionType.current))).all())
 
 
 def monthly_totals(session: Session) -> list[tuple[str, str, str, str, int, int, int]]:
     """(month, district, action_code, kind, entries, points, co2e_g): a few thousand rows feed every figure."""
-    rows = session.execute(select(MonthlyRollup.month, MonthlyRollup.district, MonthlyRollup.action_code,
-                                  MonthlyRollup.kind, MonthlyRollup.entries, MonthlyRollup.points,
-                                  MonthlyRollup.co2e_g).order_by(MonthlyRollup.month, MonthlyRollup.district,
-                                                                 MonthlyRollup.action_code, MonthlyRollup.kind)).all()
+    keys = (col(MonthlyRollup.month), col(MonthlyRollup.district), col(MonthlyRollup.action_code),
+            col(MonthlyRollup.kind))
+    rows = session.execute(select(*keys, col(MonthlyRollup.entries), col(MonthlyRollup.points),
+                                  col(MonthlyRollup.co2e_g)).order_by(*keys)).all()
     return [tuple(row) for row in rows]
 
 
@@ -79,14 +80,15 @@ def point_totals(rows) -> PointTotals:
 def active_residents(session: Session, *, now: datetime) -> int:
     """Accounts whose balance moved in the last 30 days (index-only on Balance.updated_at, last_seq)."""
     return session.execute(select(func.count()).select_from(Balance).where(
-        Balance.updated_at >= now - ACTIVE_WINDOW, Balance.last_seq > 0)).scalar_one()
+        col(Balance.updated_at) >= now - ACTIVE_WINDOW, col(Balance.last_seq) > 0)).scalar_one()
 
 
 def busiest_checkpoints(session: Session, *, limit: int = BUSIEST_LIMIT) -> list[tuple[int, str, str, int]]:
-    counted = (select(CheckIn.checkpoint_id, func.count().label("visits")).group_by(CheckIn.checkpoint_id)
-               .order_by(func.count().desc()).limit(limit).subquery())
-    rows = session.execute(select(Checkpoint.id, Checkpoint.title_zh, Checkpoint.title_en, counted.c.visits)
-                           .join(counted, counted.c.checkpoint_id == Checkpoint.id)
+    counted = (select(col(CheckIn.checkpoint_id), func.count().label("visits"))
+               .group_by(col(CheckIn.checkpoint_id)).order_by(func.count().desc()).limit(limit).subquery())
+    rows = session.execute(select(col(Checkpoint.id), col(Checkpoint.title_zh), col(Checkpoint.title_en),
+                                  counted.c.visits)
+                           .join(counted, counted.c.checkpoint_id == col(Checkpoint.id))
                            .order_by(counted.c.visits.desc())).all()
     return [(row[0], row[1], row[2], int(row[3])) for row in rows]
 

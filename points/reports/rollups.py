@@ -11,32 +11,19 @@ is when the batch is read. `points.ledger.post` stays untouched: the dashboard a
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from db.engine import get_engine, is_sqlite, locked, read_session, write_session
+from db.engine import is_sqlite, locked, read_session, write_session
 from db.models import DailyRollup, LedgerEntry, MonthlyRollup, RollupWatermark, User
 from points.common.clock import city_zone, utcnow
+from points.ledger.settled import committed_max_id
 
 WATERMARK = "daily"
 BATCH_SIZE = 50_000
 RollupKey = tuple[str, str, str, str]  # day (or month), district, action_code, kind
-
-
-def committed_max_id() -> int:
-    """The highest ledger id below which no transaction is still writing.
-
-    PostgreSQL hands out ids before commit, so id 100 can appear after id 101: a short SHARE lock waits for
-    writers in flight, after which every id up to max(id) is settled. SQLite writers are serial already.
-    The lock is taken by a function with the owner's rights (0005): the portal's role may not lock the ledger.
-    """
-    engine = get_engine()
-    with Session(engine) as session, session.begin():
-        if not is_sqlite(engine):
-            session.execute(text("SELECT green_egret_settle_ledger()"))
-        return session.execute(select(func.coalesce(func.max(LedgerEntry.id), 0))).scalar_one()
 
 
 def lock_watermark(session: Session) -> RollupWatermark:
@@ -44,7 +31,8 @@ def lock_watermark(session: Session) -> RollupWatermark:
     upsert = sqlite_insert if is_sqlite(session.get_bind()) else pg_insert
     session.execute(upsert(RollupWatermark).values(name=WATERMARK, last_entry_id=0, updated_at=utcnow())
                     .on_conflict_do_nothing(index_elements=["name"]))
-    return session.execute(locked(session, select(RollupWatermark).where(RollupWatermark.name == WATERMARK))).scalar_one()
+    mark = select(RollupWatermark).where(col(RollupWatermark.name) == WATERMARK)
+    return session.execute(locked(session, mark)).scalar_one()
 
 
 def sum_entries(rows) -> tuple[dict[RollupKey, list[int]], int]:
@@ -65,24 +53,25 @@ def sum_entries(rows) -> tuple[dict[RollupKey, list[int]], int]:
 def by_month(totals: dict[RollupKey, list[int]]) -> dict[RollupKey, list[int]]:
     """The same sums keyed by month ("2026-03") instead of day."""
     monthly: dict[RollupKey, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for (day, *rest), sums in totals.items():
-        key = (day[:7], *rest)
-        monthly[key] = [before + added for before, added in zip(monthly[key], sums)]
+    for (day, district, action_code, kind), sums in totals.items():
+        key = (day[:7], district, action_code, kind)
+        monthly[key] = [before + added for before, added in zip(monthly[key], sums, strict=False)]
     return monthly
 
 
-def merge(session: Session, table, period_name: str, totals: dict[RollupKey, list[int]]) -> None:
+def merge(session: Session, *, table: Table, period_name: str, totals: dict[RollupKey, list[int]]) -> None:
     """Add the batch's sums to the rows already there and insert the new ones, in bulk (Core, not ORM objects)."""
-    period, *keys = [table.c[name] for name in (period_name, "district", "action_code", "kind")]
+    names = (period_name, "district", "action_code", "kind")
+    period, *keys = [table.c[name] for name in names]
     existing = {tuple(row[1:5]): row for row in session.execute(
         select(table.c.id, period, *keys, table.c.entries, table.c.points, table.c.co2e_g)
         .where(period.in_(sorted({key[0] for key in totals}))))}
-    updates, inserts = [], []
+    updates: list[dict] = []
+    inserts: list[dict] = []
     for key, (entries, points, co2e_g) in totals.items():
         row = existing.get(key)
         if row is None:
-            inserts.append(dict(zip((period_name, "district", "action_code", "kind"), key), entries=entries,
-                                points=points, co2e_g=co2e_g))
+            inserts.append(dict(zip(names, key, strict=True), entries=entries, points=points, co2e_g=co2e_g))
         else:
             updates.append(dict(row_id=row.id, new_entries=row.entries + entries, new_points=row.points + points,
                                 new_co2e_g=row.co2e_g + co2e_g))
@@ -104,11 +93,16 @@ class Batch:
     totals: dict[RollupKey, list[int]]
 
 
-NEW_ENTRIES = (select(LedgerEntry.id, LedgerEntry.created_at, LedgerEntry.kind, LedgerEntry.action_code,
-                      LedgerEntry.points, LedgerEntry.co2e_g, User.district)
-               .join(User, User.id == LedgerEntry.user_id)
-               .where(LedgerEntry.id > bindparam("after"), LedgerEntry.id <= bindparam("upto"))
-               .order_by(LedgerEntry.id).limit(bindparam("limit")))
+NEW_ENTRIES = (select(col(LedgerEntry.id), col(LedgerEntry.created_at), col(LedgerEntry.kind),
+                      col(LedgerEntry.action_code), col(LedgerEntry.points), col(LedgerEntry.co2e_g),
+                      col(User.district))
+               .join(User, col(User.id) == col(LedgerEntry.user_id))
+               .where(col(LedgerEntry.id) > bindparam("after"), col(LedgerEntry.id) <= bindparam("upto"))
+               .order_by(col(LedgerEntry.id)).limit(bindparam("limit")))
+
+# SQLModel sets __table__ on every table class but does not declare it, so mypy cannot see it.
+DAILY: Table = DailyRollup.__table__  # type: ignore[attr-defined]
+MONTHLY: Table = MonthlyRollup.__table__  # type: ignore[attr-defined]
 
 
 def read_batch(session: Session, *, upto: int, limit: int = BATCH_SIZE) -> Batch:
@@ -119,14 +113,14 @@ def read_batch(session: Session, *, upto: int, limit: int = BATCH_SIZE) -> Batch
     return Batch(after, last_id, len(rows), totals)
 
 
-def apply_batch(session: Session, batch: Batch) -> bool:
+def apply_batch(session: Session, *, batch: Batch) -> bool:
     """Add the batch's sums and move the watermark, unless another refresh moved it since the read
     (then nothing is written and False returned: those entries are already counted)."""
     mark = lock_watermark(session)
     if mark.last_entry_id != batch.after:
         return False
-    merge(session, DailyRollup.__table__, "day", batch.totals)
-    merge(session, MonthlyRollup.__table__, "month", by_month(batch.totals))
+    merge(session, table=DAILY, period_name="day", totals=batch.totals)
+    merge(session, table=MONTHLY, period_name="month", totals=by_month(batch.totals))
     mark.last_entry_id = batch.last_id
     mark.updated_at = utcnow()
     session.add(mark)
@@ -143,7 +137,7 @@ def refresh_rollups(*, batch_size: int = BATCH_SIZE) -> int:
         if not batch.count:
             return folded
         with write_session() as session:
-            applied = apply_batch(session, batch)
+            applied = apply_batch(session, batch=batch)
         if applied:
             folded += batch.count
             if batch.count < batch_size:

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.models import Balance, User
 
@@ -17,5 +17,5 @@ class CityTotals:
 def city_totals(session: Session) -> CityTotals:
     co2e, points = session.execute(
         select(func.coalesce(func.sum(Balance.co2e_g), 0), func.coalesce(func.sum(Balance.points), 0))).one()
-    residents = session.execute(select(func.count()).select_from(User).where(User.role == "resident")).scalar_one()
+    residents = session.execute(select(func.count()).select_from(User).where(col(User.role) == "resident")).scalar_one()
     return CityTotals(co2e_g=int(co2e), points=int(points), residents=int(residents))

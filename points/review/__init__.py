@@ -1,1 +1,1 @@
-"""The admins' review queue: pending claims decided one by one or in bulk, and the anomaly flags raised for them."""
+"""The admins' review queue: pending claims and the decision on each, and the anomaly flags raised for them."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.engine import is_sqlite, read_session, write_session
 from db.models import ActionType, AnomalyFlag, CheckIn, Claim, LedgerEntry
@@ -38,19 +38,19 @@ class Candidate:
     links: dict = field(default_factory=dict)  # user_id, claim_id
 
 
-def _already_flagged(session: Session, candidate: Candidate) -> bool:
-    query = select(AnomalyFlag.id).where(AnomalyFlag.kind == candidate.kind,
-                                         AnomalyFlag.detail.like(f"{candidate.subject}:%"))
+def _already_flagged(session: Session, *, candidate: Candidate) -> bool:
+    query = select(col(AnomalyFlag.id)).where(col(AnomalyFlag.kind) == candidate.kind,
+                                              col(AnomalyFlag.detail).like(f"{candidate.subject}:%"))
     if candidate.since is not None:
-        query = query.where(AnomalyFlag.created_at >= candidate.since)
+        query = query.where(col(AnomalyFlag.created_at) >= candidate.since)
     return session.execute(query.limit(1)).first() is not None
 
 
 def many_entries(session: Session, *, now: datetime) -> list[Candidate]:
     rows = session.execute(
-        select(LedgerEntry.user_id, func.count()).where(LedgerEntry.kind == "earn",
-                                                        LedgerEntry.created_at >= now - BURST_WINDOW)
-        .group_by(LedgerEntry.user_id).having(func.count() >= BURST_ENTRIES)).all()
+        select(col(LedgerEntry.user_id), func.count()).where(col(LedgerEntry.kind) == "earn",
+                                                             col(LedgerEntry.created_at) >= now - BURST_WINDOW)
+        .group_by(col(LedgerEntry.user_id)).having(func.count() >= BURST_ENTRIES)).all()
     return [Candidate("many_entries", f"user {user_id}", since=now - REPEAT_AFTER, links={"user_id": user_id},
                       text=f"{count} entries in {int(BURST_WINDOW.total_seconds() // 60)} min")
             for user_id, count in rows]
@@ -67,14 +67,15 @@ def longest_run(days: list[date]) -> int:
 
 def cap_streaks(session: Session, *, now: datetime) -> list[Candidate]:
     first_day = (local_day(now) - timedelta(days=CAP_LOOKBACK_DAYS)).isoformat()
-    caps = dict(session.execute(select(ActionType.code, ActionType.daily_cap)
-                                .where(ActionType.current, ActionType.daily_cap.is_not(None))).all())
+    caps: dict[str, float] = dict(session.execute(
+        select(col(ActionType.code), col(ActionType.daily_cap))
+        .where(col(ActionType.current), col(ActionType.daily_cap).is_not(None))).all())
     credited = func.sum(LedgerEntry.quantity)
     rows = session.execute(
-        select(Claim.user_id, Claim.action_code, Claim.local_day, credited)
-        .join(LedgerEntry, LedgerEntry.claim_id == Claim.id)
-        .where(Claim.local_day >= first_day, Claim.action_code.in_(list(caps)))
-        .group_by(Claim.user_id, Claim.action_code, Claim.local_day)).all()
+        select(col(Claim.user_id), col(Claim.action_code), col(Claim.local_day), credited)
+        .join(LedgerEntry, col(LedgerEntry.claim_id) == col(Claim.id))
+        .where(col(Claim.local_day) >= first_day, col(Claim.action_code).in_(list(caps)))
+        .group_by(col(Claim.user_id), col(Claim.action_code), col(Claim.local_day))).all()
     capped: dict[tuple[int, str], list[date]] = {}
     for user_id, code, day, total in rows:
         if total is not None and total >= caps[code]:
@@ -87,20 +88,20 @@ def cap_streaks(session: Session, *, now: datetime) -> list[Candidate]:
 
 def checkpoint_bursts(session: Session, *, now: datetime) -> list[Candidate]:
     rows = session.execute(
-        select(CheckIn.checkpoint_id, func.count()).where(CheckIn.checked_in_at >= now - CHECKPOINT_WINDOW)
-        .group_by(CheckIn.checkpoint_id).having(func.count() >= CHECKPOINT_BURST)).all()
+        select(col(CheckIn.checkpoint_id), func.count()).where(col(CheckIn.checked_in_at) >= now - CHECKPOINT_WINDOW)
+        .group_by(col(CheckIn.checkpoint_id)).having(func.count() >= CHECKPOINT_BURST)).all()
     return [Candidate("checkpoint_burst", f"checkpoint {checkpoint_id}", since=now - CHECKPOINT_WINDOW,
                       text=f"{count} check-ins in {int(CHECKPOINT_WINDOW.total_seconds() // 60)} min")
             for checkpoint_id, count in rows]
 
 
 def plausibility_edges(session: Session, *, now: datetime) -> list[Candidate]:
+    limit_column = col(ActionType.plausibility_limit)
     rows = session.execute(
-        select(Claim.id, Claim.user_id, Claim.quantity, ActionType.plausibility_limit)
-        .join(ActionType, ActionType.id == Claim.action_type_id)
-        .where(Claim.created_at >= now - REPEAT_AFTER, ActionType.plausibility_limit.is_not(None),
-               Claim.quantity >= ActionType.plausibility_limit * PLAUSIBILITY_EDGE,
-               Claim.quantity <= ActionType.plausibility_limit)).all()
+        select(col(Claim.id), col(Claim.user_id), col(Claim.quantity), limit_column)
+        .join(ActionType, col(ActionType.id) == col(Claim.action_type_id))
+        .where(col(Claim.created_at) >= now - REPEAT_AFTER, limit_column.is_not(None),
+               col(Claim.quantity) >= limit_column * PLAUSIBILITY_EDGE, col(Claim.quantity) <= limit_column)).all()
     return [Candidate("plausibility_edge", f"claim {claim_id}", text=f"quantity {quantity:g} of limit {limit:g}",
                       since=None, links={"user_id": user_id, "claim_id": claim_id})
             for claim_id, user_id, quantity, limit in rows]
@@ -112,10 +113,10 @@ DETECTORS = (many_entries, cap_streaks, checkpoint_bursts, plausibility_edges)
 def detect(session: Session, *, now: datetime) -> list[Candidate]:
     """Every detector over the recent past, minus what is already flagged; reads only."""
     found = [candidate for detector in DETECTORS for candidate in detector(session, now=now)]
-    return [candidate for candidate in found if not _already_flagged(session, candidate)]
+    return [candidate for candidate in found if not _already_flagged(session, candidate=candidate)]
 
 
-def record(session: Session, candidates: list[Candidate], *, now: datetime) -> int:
+def record(session: Session, *, candidates: list[Candidate], now: datetime) -> int:
     """Add the candidates still unflagged inside the caller's write; returns how many were added.
 
     The check is repeated under the writers' lock, so two scans at once flag an incident once: SQLite's
@@ -124,7 +125,7 @@ def record(session: Session, candidates: list[Candidate], *, now: datetime) -> i
     """
     if not is_sqlite(session.get_bind()):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FLAG_WRITE_LOCK})
-    fresh = [candidate for candidate in candidates if not _already_flagged(session, candidate)]
+    fresh = [candidate for candidate in candidates if not _already_flagged(session, candidate=candidate)]
     session.add_all([AnomalyFlag(kind=candidate.kind, detail=f"{candidate.subject}: {candidate.text}"[:400],
                                  created_at=now, **candidate.links) for candidate in fresh])
     return len(fresh)
@@ -138,4 +139,4 @@ def raise_flags(*, now: datetime | None = None) -> int:
     if not candidates:
         return 0
     with write_session() as session:
-        return record(session, candidates, now=now)
+        return record(session, candidates=candidates, now=now)

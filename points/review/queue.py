@@ -2,17 +2,17 @@
 
 Decisions go through points.claims (one entry per claim however often it is approved); a queue decision
 never overturns another admin's: the second of approve-vs-reject is refused as already decided (undoing a
-credit is lifecycle.reject_claim's reversal). This module adds the queue, bulk decisions, reason templates and
-flag closing.
+credit is lifecycle.reject_claim's reversal). This module adds the queue, the decision on one claim, reason
+templates and flag closing; a bulk decision is the caller's loop, one transaction a claim.
 """
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from db.engine import read_session, write_session
+from db.engine import read_session
 from db.models import AnomalyFlag, CheckIn, Checkpoint, Claim, User
 from points.audit import journal
 from points.claims import lifecycle
@@ -57,37 +57,39 @@ def pending_claims(session: Session, *, actor_id: int, action_code: str = "", so
                    limit: int = QUEUE_LIMIT) -> list[QueueItem]:
     """Claims waiting for a decision, oldest first, with their evidence and the check-in that raised them."""
     require_role(session, actor_id, *STAFF_READERS)
-    query = (select(Claim, User.username, Checkpoint, CheckIn).join(User, User.id == Claim.user_id)
-             .outerjoin(Checkpoint, Checkpoint.id == Claim.checkpoint_id)
-             .outerjoin(CheckIn, CheckIn.claim_id == Claim.id).where(Claim.status == "pending"))
+    query = (select(Claim, col(User.username), Checkpoint, CheckIn).join(User, col(User.id) == col(Claim.user_id))
+             .outerjoin(Checkpoint, col(Checkpoint.id) == col(Claim.checkpoint_id))
+             .outerjoin(CheckIn, col(CheckIn.claim_id) == col(Claim.id)).where(col(Claim.status) == "pending"))
     if action_code:
-        query = query.where(Claim.action_code == action_code)
+        query = query.where(col(Claim.action_code) == action_code)
     if source == "checkin":
-        query = query.where(Claim.checkpoint_id.is_not(None))
+        query = query.where(col(Claim.checkpoint_id).is_not(None))
     elif source == "self":
-        query = query.where(Claim.checkpoint_id.is_(None))
-    rows = session.execute(query.options(undefer(Claim.photo))  # the evidence the reviewer looks at
-                           .order_by(Claim.created_at, Claim.id).limit(limit)).all()
+        query = query.where(col(Claim.checkpoint_id).is_(None))
+    # the evidence the reviewer looks at; SQLModel types Claim.photo as its value, not the ORM attribute it is
+    evidence = undefer(Claim.photo)  # type: ignore[arg-type]
+    rows = session.execute(query.options(evidence).order_by(col(Claim.created_at), col(Claim.id)).limit(limit)).all()
     return [QueueItem(claim, username, checkpoint, checkin) for claim, username, checkpoint, checkin in rows]
 
 
 def open_flags(session: Session, *, actor_id: int, kind: str = "", limit: int = QUEUE_LIMIT) -> list[FlagItem]:
     require_role(session, actor_id, *STAFF_READERS)
-    query = (select(AnomalyFlag, User.username).outerjoin(User, User.id == AnomalyFlag.user_id)
-             .where(AnomalyFlag.status == "open"))
+    query = (select(AnomalyFlag, col(User.username)).outerjoin(User, col(User.id) == col(AnomalyFlag.user_id))
+             .where(col(AnomalyFlag.status) == "open"))
     if kind:
-        query = query.where(AnomalyFlag.kind == kind)
-    rows = session.execute(query.order_by(AnomalyFlag.created_at.desc(), AnomalyFlag.id.desc()).limit(limit)).all()
+        query = query.where(col(AnomalyFlag.kind) == kind)
+    rows = session.execute(query.order_by(col(AnomalyFlag.created_at).desc(), col(AnomalyFlag.id).desc())
+                           .limit(limit)).all()
     return [FlagItem(flag, username or "") for flag, username in rows]
 
 
-def _close_flags_of(session: Session, claim: Claim, checkin: CheckIn | None) -> None:
+def _close_flags_of(session: Session, *, claim: Claim, checkin: CheckIn | None) -> None:
     """A decided claim settles the flags raised about it or its check-in."""
-    links = [AnomalyFlag.claim_id == claim.id]
+    links = [col(AnomalyFlag.claim_id) == claim.id]
     if checkin is not None:
-        links.append(AnomalyFlag.checkin_id == checkin.id)
+        links.append(col(AnomalyFlag.checkin_id) == checkin.id)
     for link in links:
-        for flag in session.execute(select(AnomalyFlag).where(link, AnomalyFlag.status == "open")).scalars():
+        for flag in session.execute(select(AnomalyFlag).where(link, col(AnomalyFlag.status) == "open")).scalars():
             flag.status = "resolved"
             session.add(flag)
 
@@ -102,7 +104,7 @@ def _refuse_other_decision(session: Session, *, claim_id: int, approve: bool) ->
     claim = session.get(Claim, claim_id)
     if claim is None:
         raise DomainError("unknown_claim")
-    lock_balance(session, claim.user_id)
+    lock_balance(session, user_id=claim.user_id)
     session.refresh(claim)
     if claim.status != "pending" and (claim.status in lifecycle.CREDITED) != approve:
         raise DomainError("claim_already_decided")
@@ -118,30 +120,18 @@ def decide(session: Session, *, actor_id: int, claim_id: int, approve: bool, rea
         result = lifecycle.approve_claim(session, actor_id=actor_id, claim_id=claim_id, reason=reason, now=now)
     else:
         result = lifecycle.reject_claim(session, actor_id=actor_id, claim_id=claim_id, reason=reason, now=now)
-    checkin = session.execute(select(CheckIn).where(CheckIn.claim_id == claim_id)).scalar_one_or_none()
+    checkin = session.execute(select(CheckIn).where(col(CheckIn.claim_id) == claim_id)).scalar_one_or_none()
     if checkin is not None and checkin.status == "review":
         checkin.status = "credited" if approve else "rejected"
         session.add(checkin)
-    _close_flags_of(session, result.claim, checkin)
+    _close_flags_of(session, claim=result.claim, checkin=checkin)
     return result
 
 
-def decide_many(*, actor_id: int, claim_ids: list[int], approve: bool, reason: str | None,
-                now: datetime | None = None) -> dict[int, DomainError | None]:
-    """A bulk decision, one transaction per claim, so one refusal (e.g. the admin's own claim) stops only itself."""
-    outcomes: dict[int, DomainError | None] = {}
-    for claim_id in claim_ids:
-        try:
-            with write_session() as session:
-                decide(session, actor_id=actor_id, claim_id=claim_id, approve=approve, reason=reason, now=now)
-            outcomes[claim_id] = None
-        except DomainError as error:
-            outcomes[claim_id] = error
-    return outcomes
-
-
-def close_flag(session: Session, *, actor_id: int, flag_id: int, outcome: str, reason: str) -> AnomalyFlag:
+def close_flag(session: Session, *, actor_id: int, flag_id: int, outcome: str, reason: str,
+               now: datetime | None = None) -> AnomalyFlag:
     """Mark an anomaly flag resolved (acted upon) or dismissed (harmless), with the reason audited."""
+    now = now or utcnow()
     require_role(session, actor_id, ADMIN)
     if outcome not in FLAG_OUTCOMES:
         raise DomainError("admin_flag_outcome_invalid")
@@ -152,8 +142,9 @@ def close_flag(session: Session, *, actor_id: int, flag_id: int, outcome: str, r
     if flag is None:
         raise DomainError("admin_unknown_flag")
     if flag.status == "open":
-        journal.record(session, actor_id=actor_id, action=f"flag.{outcome}", target_type="flag", target_id=flag.id,
-                     before={"status": flag.status}, after={"status": outcome, "reason": reason[:400]})
+        journal.record(session, actor_id=actor_id, action=f"flag.{outcome}", now=now, target_type="flag",
+                       target_id=flag_id, before={"status": flag.status},
+                       after={"status": outcome, "reason": reason[:400]})
         flag.status = outcome
         session.add(flag)
     return flag

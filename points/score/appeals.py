@@ -6,7 +6,7 @@ not re-credit points by itself: that stays a claim decision. Every decision is a
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.models import Appeal, Claim, LedgerEntry
 from points.audit import journal
@@ -14,6 +14,7 @@ from points.claims.lifecycle import reinstate_claim, restore_reversed
 from points.common.clock import utcnow
 from points.common.errors import DomainError
 from points.common.roles import ADMIN, RESIDENT, STAFF_READERS, require_role
+from points.score.facts import CREDIT_REVERSAL
 
 MAX_NOTE, MAX_REASON = 1000, 400
 OPEN, UPHELD, DISMISSED = "open", "upheld", "dismissed"
@@ -28,7 +29,7 @@ def _text(value: str | None, limit: int, *, empty: str, too_long: str) -> str:
     return value
 
 
-def _check_target(session: Session, user_id: int, claim_id: int | None, entry_id: int | None) -> None:
+def _check_target(session: Session, *, user_id: int, claim_id: int | None, entry_id: int | None) -> None:
     """Only one's own rejected claim, or one's own reversal of a credit, can be appealed."""
     if (claim_id is None) == (entry_id is None):
         raise DomainError("appeal_target_invalid")
@@ -39,7 +40,8 @@ def _check_target(session: Session, user_id: int, claim_id: int | None, entry_id
         return
     entry = session.get(LedgerEntry, entry_id)
     original = session.get(LedgerEntry, entry.original_entry_id) if entry and entry.original_entry_id else None
-    if entry is None or entry.user_id != user_id or entry.kind != "reversal" or original is None or original.kind != "earn":
+    if entry is None or entry.user_id != user_id or entry.kind != "reversal" \
+            or original is None or original.kind != "earn":
         raise DomainError("appeal_target_invalid")
 
 
@@ -47,9 +49,10 @@ def file_appeal(session: Session, *, user_id: int, note: str, claim_id: int | No
                 entry_id: int | None = None, now: datetime | None = None) -> Appeal:
     require_role(session, user_id, RESIDENT)
     note = _text(note, MAX_NOTE, empty="appeal_note_required", too_long="note_too_long")
-    _check_target(session, user_id, claim_id, entry_id)
-    pending = session.execute(select(Appeal).where(Appeal.user_id == user_id, Appeal.claim_id == claim_id,
-                                                   Appeal.entry_id == entry_id, Appeal.status == OPEN)).first()
+    _check_target(session, user_id=user_id, claim_id=claim_id, entry_id=entry_id)
+    pending = session.execute(select(Appeal).where(col(Appeal.user_id) == user_id, col(Appeal.claim_id) == claim_id,
+                                                   col(Appeal.entry_id) == entry_id,
+                                                   col(Appeal.status) == OPEN)).first()
     if pending is not None:
         raise DomainError("appeal_already_open")
     appeal = Appeal(user_id=user_id, claim_id=claim_id, entry_id=entry_id, note=note, status=OPEN,
@@ -71,39 +74,49 @@ def decide_appeal(session: Session, *, actor_id: int, appeal_id: int, uphold: bo
         raise DomainError("appeal_own")
     if appeal.status != OPEN:
         raise DomainError("appeal_already_decided")
+    now = now or utcnow()
     appeal.status = UPHELD if uphold else DISMISSED
-    appeal.decided_by, appeal.decision_reason, appeal.decided_at = actor_id, reason, now or utcnow()
+    appeal.decided_by, appeal.decision_reason, appeal.decided_at = actor_id, reason, now
     if uphold:  # the resident was right: the points come back, through new ledger entries
-        if appeal.claim_id is not None:
-            reinstate_claim(session, actor_id=actor_id, claim_id=appeal.claim_id, reason=reason, now=now)
-        else:
-            restore_reversed(session, actor_id=actor_id, reversal=session.get(LedgerEntry, appeal.entry_id),
-                             reason=reason, now=now)
+        _give_back(session, actor_id=actor_id, appeal=appeal, reason=reason, now=now)
     session.add(appeal)
-    journal.record(session, actor_id=actor_id, action=f"appeal.{appeal.status}", target_type="appeal",
-                 target_id=appeal.id, before={"status": OPEN}, after={"status": appeal.status, "reason": reason})
+    journal.record(session, actor_id=actor_id, action=f"appeal.{appeal.status}", now=now, target_type="appeal",
+                   target_id=appeal_id, before={"status": OPEN}, after={"status": appeal.status, "reason": reason})
     return appeal
 
 
-def my_appeals(session: Session, user_id: int) -> list[Appeal]:
-    return list(session.execute(select(Appeal).where(Appeal.user_id == user_id).order_by(Appeal.id.desc())).scalars())
+def _give_back(session: Session, *, actor_id: int, appeal: Appeal, reason: str, now: datetime) -> None:
+    """Re-credit the rejected claim, or undo the reversal, that an upheld appeal names."""
+    if appeal.claim_id is not None:
+        reinstate_claim(session, actor_id=actor_id, claim_id=appeal.claim_id, reason=reason, now=now)
+        return
+    reversal = session.get(LedgerEntry, appeal.entry_id)
+    if reversal is None:  # filing checked the entry and the ledger never deletes: only a broken database gets here
+        raise DomainError("appeal_target_invalid")
+    restore_reversed(session, actor_id=actor_id, reversal=reversal, reason=reason, now=now)
+
+
+def my_appeals(session: Session, *, user_id: int) -> list[Appeal]:
+    return list(session.execute(select(Appeal).where(col(Appeal.user_id) == user_id)
+                                .order_by(col(Appeal.id).desc())).scalars())
 
 
 def appeals_for_staff(session: Session, *, actor_id: int, status: str | None = OPEN) -> list[Appeal]:
     require_role(session, actor_id, *STAFF_READERS)
-    query = select(Appeal).order_by(Appeal.id)
+    query = select(Appeal).order_by(col(Appeal.id))
     if status:
-        query = query.where(Appeal.status == status)
+        query = query.where(col(Appeal.status) == status)
     return list(session.execute(query).scalars())
 
 
-def appealable(session: Session, user_id: int) -> list[tuple[str, int, str, datetime]]:
+def appealable(session: Session, *, user_id: int) -> list[tuple[str, int, str, datetime]]:
     """What the resident may appeal: (kind, id, action code, when) for rejected claims and reversed credits."""
-    claims = session.execute(select(Claim).where(Claim.user_id == user_id, Claim.status == "rejected")).scalars()
+    claims = session.execute(select(Claim).where(col(Claim.user_id) == user_id,
+                                                 col(Claim.status) == "rejected")).scalars()
     found = [("claim", claim.id, claim.action_code, claim.reviewed_at or claim.created_at) for claim in claims]
     rejected_ids = {item[1] for item in found}
-    reversals = session.execute(select(LedgerEntry).where(
-        LedgerEntry.user_id == user_id, LedgerEntry.kind == "reversal", LedgerEntry.redemption_id.is_(None))).scalars()
+    reversals = session.execute(select(LedgerEntry).where(col(LedgerEntry.user_id) == user_id,
+                                                          CREDIT_REVERSAL)).scalars()
     found += [("entry", entry.id, entry.action_code or "", entry.created_at) for entry in reversals
               if entry.claim_id not in rejected_ids]
     return found

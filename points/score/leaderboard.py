@@ -3,20 +3,24 @@
 Earned points count (credits minus reversed credits); spending on rewards never costs a rank. Only a nickname
 leaves the database: no username, display name or district of another resident.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
-from sqlmodel import Session
+from sqlalchemy import Row as ResultRow
+from sqlalchemy import func, or_, select
+from sqlmodel import Session, col
 
 from db.models import LedgerEntry, User
 from points.common.clock import utcnow, week_start
 from points.common.errors import DomainError
 from points.common.roles import ACTIVE_USER, RESIDENT, require_role
+from points.score.facts import CREDIT_REVERSAL
 
 PERIODS = ("week", "all")
 TOP = 10
 NEIGHBOURS = 2
+Totals = Sequence[ResultRow[int, str | None, int]]  # (user id, nickname, earned points), highest first
 
 
 @dataclass(frozen=True)
@@ -36,24 +40,24 @@ class Board:
     size: int
 
 
-def _earned_totals(session: Session, *, period: str, district: str | None, now: datetime) -> list[tuple]:
-    earned = or_(LedgerEntry.kind == "earn",
-                 and_(LedgerEntry.kind == "reversal", LedgerEntry.redemption_id.is_(None)))
-    total = func.sum(LedgerEntry.points)
-    query = (select(User.id, User.nickname, total).join(LedgerEntry, LedgerEntry.user_id == User.id)
-             .where(User.role == RESIDENT, User.leaderboard_opt_in.is_(True), ACTIVE_USER, earned,
-                    LedgerEntry.created_at <= now)
-             .group_by(User.id, User.nickname).having(total > 0).order_by(total.desc(), User.id))
+def _earned_totals(session: Session, *, period: str, district: str | None, now: datetime) -> Totals:
+    earned = or_(col(LedgerEntry.kind) == "earn", CREDIT_REVERSAL)
+    total = func.sum(col(LedgerEntry.points))
+    query = (select(col(User.id), col(User.nickname), total).join(LedgerEntry, col(LedgerEntry.user_id) == col(User.id))
+             .where(col(User.role) == RESIDENT, col(User.leaderboard_opt_in).is_(True), ACTIVE_USER, earned,
+                    col(LedgerEntry.created_at) <= now)
+             .group_by(col(User.id), col(User.nickname)).having(total > 0).order_by(total.desc(), col(User.id)))
     if period == "week":
-        query = query.where(LedgerEntry.created_at >= week_start(now))
+        query = query.where(col(LedgerEntry.created_at) >= week_start(now))
     if district:
-        query = query.where(User.district == district)
+        query = query.where(col(User.district) == district)
     return session.execute(query).all()
 
 
-def _ranked(totals: list[tuple], viewer_id: int | None) -> list[Row]:
+def _ranked(totals: Totals, viewer_id: int | None) -> list[Row]:
     """Equal points share a rank (1, 2, 2, 4); ties are listed oldest account first."""
-    rows, rank = [], 0
+    rows: list[Row] = []
+    rank = 0
     for position, (user_id, nickname, points) in enumerate(totals, start=1):
         if position == 1 or points != rows[-1].points:
             rank = position

@@ -28,6 +28,10 @@ class Fact:
     verified: bool = False
     reversed_at: datetime | None = None
 
+    def stands_at(self, moment: datetime) -> bool:
+        """Credited by `moment` and not reversed by then: the one rule for what still counts."""
+        return self.at <= moment and (self.reversed_at is None or self.reversed_at > moment)
+
 
 @dataclass(frozen=True)
 class Penalty:
@@ -75,8 +79,8 @@ def tier_rank(code: str | None, rules: dict | None = None) -> int:
 
 def _live(facts: list[Fact], as_of: datetime, window_days: int) -> list[Fact]:
     """Credits that count at `as_of`: already made, not yet reversed, inside the window."""
-    return sorted((fact for fact in facts if fact.at <= as_of and (as_of - fact.at).days < window_days
-                   and (fact.reversed_at is None or fact.reversed_at > as_of)), key=lambda fact: fact.entry_id)
+    return sorted((fact for fact in facts if fact.stands_at(as_of) and (as_of - fact.at).days < window_days),
+                  key=lambda fact: fact.entry_id)
 
 
 def _carbon(live: list[Fact], as_of: datetime, rules: dict) -> Component:

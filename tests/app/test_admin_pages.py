@@ -8,8 +8,8 @@ from db.engine import read_session, write_session
 from db.models import ActionType, AuditLog, LedgerEntry, User
 from points.common.clock import utcnow
 from points.review.queue import decide
-from tests.admin_helpers import balance_points, pending_claim, with_catalogue
-from tests.signin_support import fail_signins
+from tests.support.admin import balance_points, pending_claim, with_catalogue
+from tests.support.signin import fail_signins
 from tests.unit.test_claims import png
 
 
@@ -124,7 +124,7 @@ def test_only_a_backoff_still_running_shows_as_locked(people, make_user, open_pa
     fail_signins("rita", now=utcnow() - timedelta(minutes=10))
     fail_signins("rob")
     table = open_page("pages/admin/users.py", admin).dataframe[0].value
-    states = dict(zip(table["Username"], table["State"]))
+    states = dict(zip(table["Username"], table["State"], strict=False))
     assert states["rita"] == "active"
     assert states["rob"].startswith("locked until ")
 
@@ -152,7 +152,7 @@ def test_opening_the_queue_scans_for_new_flags_once_a_minute_not_on_every_click(
 
     from points.common.clock import utcnow
     from points.review.anomalies import BURST_ENTRIES
-    from tests.unit.ledger_helpers import credit
+    from tests.support.ledger import credit
 
     def burst(user_id: int) -> None:
         for minute in range(BURST_ENTRIES):

@@ -8,7 +8,7 @@ from db.models import Checkpoint, User
 from points.checkin.personal_code import issue_code, read_code
 from points.checkin.tokens import poster_token
 from points.common.clock import utcnow
-from tests.checkin_support import load_city, make_checkpoint, points_of, scan
+from tests.support.checkin import load_city, make_checkpoint, points_of, scan
 
 CHECKIN = "pages/public/checkin.py"
 
@@ -51,7 +51,7 @@ def test_a_new_volunteer_registers_and_the_same_check_in_continues(make_user, op
     _, trail = open_trailhead(make_user)
     app = open_page(CHECKIN, None, query={"c": str(trail), "t": poster_token(trail)})
     app.switch_page("pages/public/register.py").run()
-    for field, value in zip(app.text_input, ("newbie", "Newbie", "mangrove-walk-77", "mangrove-walk-77")):
+    for field, value in zip(app.text_input, ("newbie", "Newbie", "mangrove-walk-77", "mangrove-walk-77"), strict=False):
         field.input(value)
     next(b for b in app.button if b.label == "Create account").click().run()
     assert not app.exception

@@ -5,15 +5,15 @@ import json
 import zipfile
 
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from db.engine import write_session
 from points.checkin.posters import find_cjk_font
 from points.common.errors import DomainError
 from points.places.registry import load_places
-from tests.admin_helpers import with_catalogue
-from tests.checkin_support import make_checkpoint
-from tests.ledger_support import log
+from tests.support.admin import with_catalogue
+from tests.support.checkin import make_checkpoint
+from tests.support.ledger import log
+from ui.compat import MediaFileManager
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from points.common.clock import utcnow
-from tests.ledger_support import NOON, balance_of, load, log
+from tests.support.ledger import NOON, balance_of, load, log
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -6,12 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import read_session, write_session
-from db.models import Appeal, Redemption, User
+from db.models import Appeal, Balance, Redemption, User
 from points.catalogue.actions import load_catalogue
 from points.claims.lifecycle import reject_claim, submit_claim
-from points.ledger.chain import get_balance
 from points.rewards.redemptions import load_rewards
-from tests.unit.ledger_helpers import credit
+from tests.support.ledger import credit
 
 SCORE, REWARDS, BOARD = "pages/resident/score.py", "pages/resident/rewards.py", "pages/resident/leaderboard.py"
 ACCOUNT, APPEALS = "pages/resident/account.py", "pages/admin/appeals.py"
@@ -88,7 +87,7 @@ def test_a_reward_above_my_tier_shows_a_clear_message_and_spends_nothing(make_us
     app.button(key="yes_park_cafe_voucher").click().run()
     assert "needs a higher green credit tier" in texts(app)
     with read_session() as session:
-        assert get_balance(session, user.id).points == 9000
+        assert session.get(Balance, user.id).points == 9000
 
 
 def test_cancelling_a_code_needs_the_tick_and_refunds_once(make_user, open_page):

@@ -32,7 +32,7 @@ def test_a_wrong_password_shows_the_translated_refusal(make_user, open_page):
 
 def test_register_refuses_a_common_password_and_writes_nothing(open_page):
     app = open_page("pages/public/register.py")
-    for field, value in zip(app.text_input, ("newbie", "Newbie", "password123", "password123")):
+    for field, value in zip(app.text_input, ("newbie", "Newbie", "password123", "password123"), strict=False):
         field.input(value)
     next(b for b in app.button if b.label == "Create account").click()
     app.run()
@@ -43,7 +43,7 @@ def test_register_refuses_a_common_password_and_writes_nothing(open_page):
 
 def test_register_signs_the_new_resident_in(open_page):
     app = open_page("pages/public/register.py")
-    for field, value in zip(app.text_input, ("newbie", "Newbie", "mangrove-walk-77", "mangrove-walk-77")):
+    for field, value in zip(app.text_input, ("newbie", "Newbie", "mangrove-walk-77", "mangrove-walk-77"), strict=False):
         field.input(value)
     next(b for b in app.button if b.label == "Create account").click()
     app.run()

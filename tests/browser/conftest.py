@@ -1,13 +1,13 @@
 """A real portal (streamlit run, seeded demo, its own SQLite file) driven by Playwright in Debian's Chromium."""
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.support.portal import PORTAL_SECRET, running_portal
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -54,12 +54,6 @@ def scaled(milliseconds: float) -> float:
     return milliseconds * WAIT_SCALE
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _require_chromium() -> None:
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
@@ -73,31 +67,12 @@ def portal(tmp_path_factory):
     """Base URL of a running portal seeded with the demo accounts and events."""
     _require_chromium()
     data = tmp_path_factory.mktemp("portal")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "GREEN_EGRET_DATA_DIR": str(data),
-           "GREEN_EGRET_SECRET": "browser-test-secret", "GREEN_EGRET_BASE_URL": base}
+           "GREEN_EGRET_SECRET": PORTAL_SECRET}
     subprocess.run([sys.executable, "manage.py", "seed", "--demo"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
-    log = open(data / "server.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=log,
-                              stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60 * WAIT_SCALE
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail(f"portal did not start: {(data / 'server.log').read_text()[-2000:]}")
-        time.sleep(0.3)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+    with running_portal(data, start_timeout=60 * WAIT_SCALE) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from db.engine import read_session
 from db.models import CheckIn, Claim, LedgerEntry
-from tests.checkin_support import START, load_city, make_checkpoint, points_of, scan
-from tests.reliability.race import run_together
+from tests.support.checkin import START, load_city, make_checkpoint, points_of, scan
+from tests.support.race import run_together
 
 PROCESSES = 16
 

@@ -3,8 +3,8 @@ import pytest
 
 from db.engine import write_session
 from points.claims.lifecycle import submit_claim
-from tests.ledger_support import NOON, balance_of, entries_of, load
-from tests.reliability.race import run_together
+from tests.support.ledger import NOON, balance_of, entries_of, load
+from tests.support.race import run_together
 
 WRITERS = 16
 pytestmark = pytest.mark.timeout(300)

@@ -2,7 +2,7 @@
 from sqlalchemy import text
 
 from db.engine import read_session, write_session
-from tests.reliability.race import run_together
+from tests.support.race import run_together
 
 WRITERS = 12
 

@@ -5,8 +5,8 @@ from db.engine import read_session, write_session
 from db.models import AuditLog, LedgerEntry
 from points.ledger.verify import verify_ledger
 from points.review.queue import decide
-from tests.admin_helpers import balance_points, pending_claim, with_catalogue
-from tests.reliability.race import run_together
+from tests.support.admin import balance_points, pending_claim, with_catalogue
+from tests.support.race import run_together
 
 APPROVERS = 4
 

@@ -15,7 +15,7 @@ from points.claims.lifecycle import approve_claim, reject_claim
 from points.common.errors import DomainError
 from points.ledger.chain import post
 from points.ledger.verify import verify_ledger
-from tests.ledger_support import NOON, key, load, log
+from tests.support.ledger import NOON, key, load, log
 
 pytestmark = pytest.mark.timeout(600)
 NAMES = itertools.count()

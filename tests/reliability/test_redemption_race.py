@@ -4,12 +4,11 @@ import uuid
 from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
-from db.models import LedgerEntry, Redemption, Reward
+from db.models import Balance, LedgerEntry, Redemption, Reward
 from points.common.errors import DomainError
-from points.ledger.chain import get_balance
 from points.rewards.redemptions import redeem
-from tests.reliability.race import run_together
-from tests.unit.ledger_helpers import credit
+from tests.support.ledger import credit
+from tests.support.race import run_together
 
 PROCESSES, COST, BALANCE = 16, 700, 5000
 
@@ -41,6 +40,6 @@ def test_concurrent_redemptions_succeed_exactly_floor_b_over_c_times(make_user, 
                                       .where(LedgerEntry.user_id == user.id)).scalar_one()
         redemptions = session.execute(select(func.count()).select_from(Redemption)).scalar_one()
         stock = session.get(Reward, reward_id).stock
-        final = get_balance(session, user.id).points
+        final = session.get(Balance, user.id).points
     assert final == entries_sum == BALANCE - COST * (BALANCE // COST)
     assert redemptions == BALANCE // COST and stock == PROCESSES - BALANCE // COST

@@ -23,13 +23,13 @@ from points.catalogue.actions import load_catalogue
 from points.checkin.checkpoints import attendance_csv
 from points.claims.lifecycle import submit_claim
 from points.common.spreadsheet import safe_cell
-from points.ledger.browser import adjust
+from points.ledger.adjustments import adjust
 from points.ledger.statement import statement_csv
 from points.reports.credit_feed import write_feed
 from points.reports.dashboard import open_data_csv
 from points.reports.rollups import refresh_rollups
-from tests.checkin_support import make_checkpoint, scan
-from tests.unit.ledger_helpers import credit
+from tests.support.checkin import make_checkpoint, scan
+from tests.support.ledger import credit
 from tests.unit.test_ledger_export_route import _call, _cookie_for
 
 LINK = '=HYPERLINK("http://evil","x")'
@@ -162,7 +162,7 @@ def test_the_credit_feed_neutralises_a_username_that_predates_the_username_rule(
         session.get(User, mallory.id).username = "-2+3"  # imported before usernames were checked
     out = tmp_path / "feed.csv"
     with read_session() as session:
-        assert write_feed(session, out, now=NOW) == 1
+        assert write_feed(session, path=out, now=NOW) == 1
     rows = rows_of(out.read_text(encoding="utf-8"))
     assert [row["username"] for row in rows] == [neutral("-2+3")]
     assert_no_live_formula(rows)

@@ -6,9 +6,10 @@ from db.engine import read_session, write_session
 from db.models import AuditLog, Claim, LedgerEntry
 from points.common.errors import DomainError
 from points.ledger.verify import verify_ledger
-from points.review.queue import decide, decide_many, pending_claims
-from tests.admin_helpers import balance_points, pending_claim, with_catalogue
-from tests.reliability.race import run_together
+from points.review.queue import decide, pending_claims
+from tests.support.admin import balance_points, pending_claim, with_catalogue
+from tests.support.race import run_together
+from ui.attempt import attempt_each
 from ui.i18n import catalogue
 
 ALREADY_DECIDED = "Another reviewer has already decided this claim; their decision stands."
@@ -22,6 +23,12 @@ def decision(actor_id: int, claim_id: int, approve: bool) -> str:
         return "ok"
     except DomainError as error:
         return error.code
+
+
+def decide_each(actor_id: int, claim_ids: list[int], approve: bool, reason: str | None) -> dict:
+    """The review page's bulk decision: each chosen claim in its own transaction."""
+    return attempt_each(lambda session, claim_id: decide(session, actor_id=actor_id, claim_id=claim_id,
+                                                         approve=approve, reason=reason), claim_ids)
 
 
 def ledger_of(claim_id: int) -> tuple[str, list[str], list[str]]:
@@ -43,8 +50,8 @@ def test_a_reject_decided_on_a_stale_queue_is_refused_after_an_approval(make_use
     claim_id = pending_claim(rita.id)
     with read_session() as session:
         seen_by_second = [item.claim.id for item in pending_claims(session, actor_id=second.id)]
-    assert decide_many(actor_id=first.id, claim_ids=[claim_id], approve=True, reason=None) == {claim_id: None}
-    refused = decide_many(actor_id=second.id, claim_ids=seen_by_second, approve=False, reason="No ticket")
+    assert decide_each(actor_id=first.id, claim_ids=[claim_id], approve=True, reason=None) == {claim_id: None}
+    refused = decide_each(actor_id=second.id, claim_ids=seen_by_second, approve=False, reason="No ticket")
     assert [error.code for error in refused.values()] == ["claim_already_decided"]
     assert catalogue("en")["error.claim_already_decided"].startswith(ALREADY_DECIDED)
     assert ledger_of(claim_id) == ("approved", ["earn"], ["claim.approved"])
@@ -55,8 +62,8 @@ def test_an_approval_decided_on_a_stale_queue_is_refused_after_a_rejection(make_
     with_catalogue()
     first, second = make_user("ann", role="admin"), make_user("bob", role="admin")
     claim_id = pending_claim(make_user("rita").id)
-    assert decide_many(actor_id=first.id, claim_ids=[claim_id], approve=False, reason="No ticket") == {claim_id: None}
-    refused = decide_many(actor_id=second.id, claim_ids=[claim_id], approve=True, reason=None)
+    assert decide_each(actor_id=first.id, claim_ids=[claim_id], approve=False, reason="No ticket") == {claim_id: None}
+    refused = decide_each(actor_id=second.id, claim_ids=[claim_id], approve=True, reason=None)
     assert [error.code for error in refused.values()] == ["claim_already_decided"]
     assert ledger_of(claim_id) == ("rejected", [], ["claim.rejected"])
 

@@ -11,7 +11,7 @@ from db.models import Checkpoint
 from points.checkin import checkpoints
 from points.common.clock import local_day, utcnow
 from points.common.errors import DomainError
-from tests.checkin_support import ZHONGSHAN_PARK, load_city
+from tests.support.checkin import ZHONGSHAN_PARK, load_city
 
 NOW = datetime(2027, 6, 1, 2, 0, tzinfo=UTC)
 TWO_YEARS_ON = datetime(2029, 6, 1, 2, 0, tzinfo=UTC)

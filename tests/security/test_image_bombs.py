@@ -14,8 +14,8 @@ from PIL import ExifTags, Image, ImageFile
 from points.checkin.personal_code import issue_code, read_code
 from points.common import images
 from points.common.errors import DomainError
-from tests.checkin_support import load_city
-from tests.security.image_support import (
+from tests.support.checkin import load_city
+from tests.support.images import (
     claims,
     jpeg,
     log_with_photo,

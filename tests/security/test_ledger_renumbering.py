@@ -13,9 +13,8 @@ from db.engine import read_session, write_session
 from db.models import Appeal
 from points.claims.lifecycle import reject_claim
 from points.score.appeals import file_appeal
-from tests.ledger_support import entries_of, load, log
-from tests.security.ledger_tamper import rehash_with_the_secret, tamper
-from tests.unit.ledger_helpers import credit
+from tests.support.ledger import credit, entries_of, load, log
+from tests.support.tamper import rehash_with_the_secret, tamper
 
 ANCHORED_AT = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 RENUMBERINGS = {

@@ -17,8 +17,8 @@ import points.ledger.chain
 from db.engine import get_engine, read_session
 from points.ledger.verify import ledger_head_digest
 from tests.conftest import on_postgres
-from tests.security.ledger_tamper import roll_balance_back, tamper
-from tests.unit.ledger_helpers import credit
+from tests.support.ledger import credit
+from tests.support.tamper import roll_balance_back, tamper
 
 FIRST, SECOND = datetime(2026, 12, 1, 10, 0, tzinfo=UTC), datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
 

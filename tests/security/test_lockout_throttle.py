@@ -8,7 +8,7 @@ import pytest
 from points.accounts import signin
 from points.common.clock import utcnow
 from points.common.errors import DomainError
-from tests.signin_support import fail_signins
+from tests.support.signin import fail_signins
 from ui.client import forwarded_client
 
 OWNER_PASSWORD = "correct-horse-9"  # make_user's

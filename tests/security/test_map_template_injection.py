@@ -17,7 +17,7 @@ from db.engine import read_session, write_session
 from points.checkin.checkpoints import checkpoint_pins
 from points.common.clock import utcnow
 from points.places import registry
-from tests.checkin_support import load_city, make_checkpoint
+from tests.support.checkin import load_city, make_checkpoint
 from ui import map as city_map
 from ui.map import build_map, esc, words
 

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from points.common.clock import utcnow
-from tests.checkin_support import load_city, make_checkpoint
+from tests.support.checkin import load_city, make_checkpoint
 
 TITLE = "![seen](https://tracker.example/t.png) [win](javascript:alert(1)) **bold** :red[x]"
 DESCRIPTION = "# big <b>tag</b> `code` _it_ https://tracker.example/x"

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from starlette.responses import PlainTextResponse
 
-from tests.security.running_portal import fetch, running_portal
+from tests.support.portal import fetch, running_portal
 from ui.security_headers import SecurityHeaders
 
 TOKEN = "scrape-me-0f3a9c"

@@ -9,10 +9,10 @@ import zxingcpp
 from PIL import Image, ImageFile
 
 from points.checkin.personal_code import issue_code
-from tests.checkin_support import load_city, points_of
 from tests.conftest import on_postgres
-from tests.security.image_support import claims, jpeg, log_with_photo, photo_with_code, scan_at_station, shown
-from tests.security.lock_probe import calls_under_lock
+from tests.support.checkin import load_city, points_of
+from tests.support.images import claims, jpeg, log_with_photo, photo_with_code, scan_at_station, shown
+from tests.support.lock_probe import calls_under_lock
 
 pytestmark = pytest.mark.skipif(on_postgres(), reason="the probe asks SQLite's write lock; PostgreSQL locks "
                                                        "rows, not the whole database")

@@ -37,7 +37,7 @@ def test_changing_the_password_signs_out_the_other_browsers_only(make_user):
     here, *elsewhere = _sessions(ann, 3)
     bystander = _sessions(other, 1)
     app = _account_page(ann, here)
-    for field, value in zip(app.text_input, (OLD, NEW, NEW)):
+    for field, value in zip(app.text_input, (OLD, NEW, NEW), strict=False):
         field.input(value)
     next(b for b in app.button if b.label == "Change password").click()
     app.run()
@@ -56,7 +56,7 @@ def test_a_wrong_current_password_ends_nothing(make_user):
     ann = make_user("ann")
     here, elsewhere = _sessions(ann, 2)
     app = _account_page(ann, here)
-    for field, value in zip(app.text_input, ("not-my-password", NEW, NEW)):
+    for field, value in zip(app.text_input, ("not-my-password", NEW, NEW), strict=False):
         field.input(value)
     next(b for b in app.button if b.label == "Change password").click()
     app.run()

@@ -16,14 +16,14 @@ from sqlmodel import SQLModel
 import db.models  # noqa: F401  (every table on SQLModel.metadata)
 from db import migrate
 from db.engine import get_engine, read_session, write_session
+from db.models import Balance
 from db.roles import APPEND_ONLY, DELETED, UPDATED, PortalRoleError, grant_portal_role, table_privileges
 from points.claims.lifecycle import approve_claim
 from points.demo.seed import first_start
-from points.ledger.chain import get_balance
 from points.ledger.verify import verify_ledger
 from points.reports.rollups import refresh_rollups
-from tests.ledger_support import log
-from tests.security.portal_role import (
+from tests.support.ledger import credit, log
+from tests.support.portal_role import (
     as_owner,
     attempt,
     drop_login_role,
@@ -33,7 +33,6 @@ from tests.security.portal_role import (
     portal_role_fixture,  # noqa: F401  (the portal_role fixture)
     url_as,
 )
-from tests.unit.ledger_helpers import credit
 
 ROOT = Path(__file__).resolve().parents[2]
 PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
@@ -99,7 +98,7 @@ def test_the_portal_role_cannot_switch_off_or_rewrite_the_ledger(make_user, port
     assert {statement: refused_with in refusals[statement] for statement, refused_with in FORBIDDEN} == {
         statement: True for statement, _ in FORBIDDEN}, refusals
     with read_session() as session:
-        assert get_balance(session, ann.id).points == 40 and verify_ledger(session).ok
+        assert session.get(Balance, ann.id).points == 40 and verify_ledger(session).ok
 
 
 @needs_postgres
@@ -153,7 +152,7 @@ def test_the_portal_still_credits_reviews_and_verifies_as_its_role(make_user, po
     assert refresh_rollups() == 2  # the admin dashboard folds the new entries in
     with read_session() as session:
         report = verify_ledger(session)
-        assert get_balance(session, ann.id).points == credited.points + approved.points
+        assert session.get(Balance, ann.id).points == credited.points + approved.points
     assert (report.ok, report.entries) == (True, 2)
 
 

@@ -15,15 +15,16 @@ from sqlalchemy import text
 from db.engine import engine_for, read_session, write_session
 from db.migrate import alembic_config
 from points.audit import journal
+from points.common.clock import utcnow
 from points.ledger.verify import verify_ledger
-from tests.security.portal_role import (
+from tests.support.ledger import credit
+from tests.support.portal_role import (
     attempt,
     needs_postgres,
     owner_url,
     portal_role_fixture,  # noqa: F401  (the portal_role fixture)
     url_as,
 )
-from tests.unit.ledger_helpers import credit
 
 ROOT = Path(__file__).resolve().parents[2]
 GUARDED = ("ledgerentry", "balance", "auditlog")  # 0005's
@@ -38,7 +39,8 @@ def history(make_user) -> int:
     credit(ann.id, 40)
     credit(ann.id, 25)
     with write_session() as session:
-        journal.record(session, actor_id=admin.id, action="user.note", target_type="user", target_id=ann.id)
+        journal.record(session, actor_id=admin.id, action="user.note", now=utcnow(), target_type="user",
+                       target_id=ann.id)
     return ann.id
 
 

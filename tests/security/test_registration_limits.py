@@ -18,7 +18,7 @@ WEAK_MESSAGE = {"en": "This password is too easy to guess", "zh": "此密码太�
 def _register_page(open_page, monkeypatch, values, *, client="203.0.113.40", lang="en"):
     monkeypatch.setattr("ui.auth.client_address", lambda: client)
     app = open_page("pages/public/register.py", lang=lang)
-    for field, value in zip(app.text_input, values):
+    for field, value in zip(app.text_input, values, strict=False):
         field.input(value)
     next(b for b in app.button if b.label in ("Create account", "创建账号")).click()
     return app.run()

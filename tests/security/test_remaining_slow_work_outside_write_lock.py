@@ -17,8 +17,8 @@ from points.demo.seed import DEMO_PASSWORD, seed
 from points.places import registry
 from points.reports import rollups
 from tests.conftest import on_postgres
-from tests.security.lock_probe import calls_under_lock
-from tests.unit.ledger_helpers import credit
+from tests.support.ledger import credit
+from tests.support.lock_probe import calls_under_lock
 
 ACCOUNT, PLACES = "pages/resident/account.py", "pages/admin/places.py"
 PASSWORD = "correct-horse-9"  # make_user's default

@@ -11,9 +11,9 @@ from db.models import AnomalyFlag
 from points.common.clock import utcnow
 from points.review import anomalies
 from tests.conftest import on_postgres
-from tests.reliability.race import run_together
-from tests.security.lock_probe import calls_under_lock
-from tests.unit.ledger_helpers import credit
+from tests.support.ledger import credit
+from tests.support.lock_probe import calls_under_lock
+from tests.support.race import run_together
 
 sqlite_only = pytest.mark.skipif(on_postgres(), reason="the probe asks SQLite's file lock; PostgreSQL has none")
 

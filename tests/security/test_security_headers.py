@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from starlette.responses import PlainTextResponse, StreamingResponse
 
-from tests.security.running_portal import fetch, running_portal
+from tests.support.portal import fetch, running_portal
 from ui.security_headers import SecurityHeaders
 
 EXPECTED = {

@@ -11,7 +11,7 @@ from db.models import SignInThrottle, User
 from manage import main as manage
 from points.accounts import passwords
 from tests.conftest import APP_FILE, on_postgres
-from tests.security.lock_probe import calls_under_lock
+from tests.support.lock_probe import calls_under_lock
 
 pytestmark = pytest.mark.skipif(on_postgres(), reason="the probe asks SQLite's file lock; PostgreSQL has row locks")
 
@@ -21,7 +21,7 @@ def _probe(monkeypatch, database, *names):
 
 
 def _fill(app, values, button):
-    for field, value in zip(app.text_input, values):
+    for field, value in zip(app.text_input, values, strict=False):
         field.input(value)
     next(b for b in app.button if b.label == button).click()
     return app.run()

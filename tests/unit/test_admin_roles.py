@@ -10,12 +10,13 @@ from points.accounts import users_admin
 from points.audit.view import browse_audit
 from points.catalogue import catalog_admin
 from points.common.errors import DomainError
-from points.ledger import browser
+from points.ledger import adjustments, browser, export, verify
 from points.reports import dashboard
 from points.review import queue
+from points.rewards import admin as rewards_admin
 from points.rewards.redemptions import load_rewards
-from tests.admin_helpers import pending_claim, with_catalogue
-from tests.signin_support import fail_signins
+from tests.support.admin import pending_claim, with_catalogue
+from tests.support.signin import fail_signins
 
 REFUSED_ROLES = ("resident", "organizer", "auditor")
 
@@ -57,14 +58,14 @@ WRITES = {
     "reject": lambda s, a, w: queue.decide(s, actor_id=a, claim_id=w["claim_id"], approve=False, reason="no"),
     "close_flag": lambda s, a, w: queue.close_flag(s, actor_id=a, flag_id=w["flag_id"], outcome="dismissed",
                                                     reason="harmless"),
-    "adjust": lambda s, a, w: browser.adjust(s, actor_id=a, username="rita", points=100, reason="goodwill",
-                                                    request_id="role-matrix"),
+    "adjust": lambda s, a, w: adjustments.adjust(s, actor_id=a, username="rita", points=100, reason="goodwill",
+                                                 request_id="role-matrix"),
     "change_role": lambda s, a, w: users_admin.change_role(s, actor_id=a, user_id=w["resident"].id, role="admin"),
     "disable": lambda s, a, w: users_admin.set_disabled(s, actor_id=a, user_id=w["resident"].id, disabled=True),
     "unlock": lambda s, a, w: users_admin.unlock(s, actor_id=a, user_id=w["resident"].id),
     "edit_factor": lambda s, a, w: catalog_admin.edit_factor(s, actor_id=a, code="metro", source="new study",
                                                              factor_g=50.0),
-    "update_reward": lambda s, a, w: catalog_admin.update_reward(s, actor_id=a, reward_id=w["reward_id"], cost=1,
+    "update_reward": lambda s, a, w: rewards_admin.update_reward(s, actor_id=a, reward_id=w["reward_id"], cost=1,
                                                                  stock=0, active=False),
 }
 
@@ -73,16 +74,15 @@ READS = {
     "open_flags": lambda s, a, w: queue.open_flags(s, actor_id=a),
     "browse_ledger": lambda s, a, w: browser.browse(s, actor_id=a, filters=browser.LedgerFilter()),
     "count_ledger": lambda s, a, w: browser.count(s, actor_id=a, filters=browser.LedgerFilter()),
-    "export_ledger": lambda s, a, w: list(browser.export_csv(s, actor_id=a,
-                                                                    filters=browser.LedgerFilter())),
+    "export_ledger": lambda s, a, w: list(export.export_csv(s, actor_id=a, filters=browser.LedgerFilter())),
     "statement": lambda s, a, w: browser.resident_balance(s, actor_id=a, username="rita"),
-    "verify": lambda s, a, w: browser.verify_integrity(s, actor_id=a),
+    "verify": lambda s, a, w: verify.verify_integrity(s, actor_id=a),
     "dashboard": lambda s, a, w: dashboard.city_dashboard(s, actor_id=a),
     "open_data": lambda s, a, w: dashboard.open_data_csv(s, actor_id=a),
     "search_users": lambda s, a, w: users_admin.search_users(s, actor_id=a),
     "actions": lambda s, a, w: catalog_admin.list_actions(s, actor_id=a),
     "versions": lambda s, a, w: catalog_admin.action_versions(s, actor_id=a, code="metro"),
-    "rewards": lambda s, a, w: catalog_admin.list_rewards(s, actor_id=a),
+    "rewards": lambda s, a, w: rewards_admin.reward_terms(s, actor_id=a),
     "audit": lambda s, a, w: browse_audit(s, actor_id=a),
 }
 
@@ -91,9 +91,8 @@ READS = {
 def test_only_an_admin_may_change_anything(name, world):
     before = snapshot()
     for role in REFUSED_ROLES:
-        with pytest.raises(DomainError) as refused:
-            with write_session() as session:
-                WRITES[name](session, world["actors"][role].id, world)
+        with pytest.raises(DomainError) as refused, write_session() as session:
+            WRITES[name](session, world["actors"][role].id, world)
         assert refused.value.code == "forbidden", (role, refused.value)
         assert snapshot() == before, role
     with write_session() as session:
@@ -104,9 +103,8 @@ def test_only_an_admin_may_change_anything(name, world):
 @pytest.mark.parametrize("name", READS)
 def test_residents_and_organizers_read_nothing_auditors_read_everything(name, world):
     for role in ("resident", "organizer"):
-        with pytest.raises(DomainError, match="forbidden"):
-            with read_session() as session:
-                READS[name](session, world["actors"][role].id, world)
+        with pytest.raises(DomainError, match="forbidden"), read_session() as session:
+            READS[name](session, world["actors"][role].id, world)
     for role in ("auditor", "admin"):
         with read_session() as session:
             READS[name](session, world["actors"][role].id, world)

@@ -7,7 +7,7 @@ from db.models import ActionType
 from points.catalogue.actions import current_action, list_current, load_catalogue, revise_action
 from points.claims.lifecycle import approve_claim
 from points.common.errors import DomainError
-from tests.ledger_support import balance_of, entries_of, load, log, verified
+from tests.support.ledger import balance_of, entries_of, load, log, verified
 
 REQUIRED = ("metro", "bus", "bike", "walk", "paper", "plastic", "glass", "metal", "low_value", "kitchen",
             "electricity", "clean_plate", "own_bag", "trail_walk", "volunteer")
@@ -39,7 +39,7 @@ def test_loading_twice_adds_nothing():
 
 def test_unknown_action_is_refused():
     with read_session() as session, pytest.raises(DomainError) as refused:
-        current_action(session, "teleport")
+        current_action(session, code="teleport")
     assert refused.value.code == "unknown_action"
 
 
@@ -99,7 +99,7 @@ def test_a_new_factor_is_a_new_version_and_old_entries_keep_theirs(make_user):
     with read_session() as session:
         old = session.get(ActionType, first.action_type_id)
         assert (old.factor_g, old.version, old.current) == (46.7, 1, False)
-        assert current_action(session, "metro").version == 2
+        assert current_action(session, code="metro").version == 2
 
 
 def test_only_an_admin_revises_the_catalogue(make_user):

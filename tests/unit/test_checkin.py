@@ -6,11 +6,11 @@ from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import Claim, LedgerEntry
-from points.checkin import checkpoints
+from points.checkin import checkpoints, closing
 from points.checkin.decision import close_ended_events
 from points.checkin.tokens import kiosk_token, poster_token
 from points.common.errors import DomainError
-from tests.checkin_support import END, START, check_out, load_city, make_checkpoint, points_of, scan
+from tests.support.checkin import END, START, check_out, load_city, make_checkpoint, points_of, scan
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_missing_check_out_is_closed_at_the_end_and_flagged(people):
     event = make_checkpoint(organizer.id, points_per_hour=100)
     scan(ann.id, event, now=START)
     with write_session() as session:
-        checkpoints.close(session, actor_id=organizer.id, checkpoint_id=event, now=END + timedelta(hours=5))
+        closing.close(session, actor_id=organizer.id, checkpoint_id=event, now=END + timedelta(hours=5))
     with read_session() as session:
         row = checkpoints.attendance(session, actor_id=organizer.id, checkpoint_id=event)[0]
     assert (row.checked_out_at, row.hours, row.flag, row.status) == (END, 3.0, "missing_checkout", "review")
@@ -123,7 +123,7 @@ def test_a_closed_event_is_ended_and_a_draft_is_invalid(people):
     assert refusal(ann.id, draft, now=START) == "checkin_invalid"
     event = make_checkpoint(organizer.id)
     with write_session() as session:
-        checkpoints.close(session, actor_id=organizer.id, checkpoint_id=event, now=START)
+        closing.close(session, actor_id=organizer.id, checkpoint_id=event, now=START)
     assert refusal(ann.id, event, now=START) == "checkin_ended"
 
 

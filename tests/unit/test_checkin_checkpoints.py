@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from db.engine import read_session, write_session
 from db.models import AuditLog, Checkpoint
-from points.checkin import checkpoints
+from points.checkin import checkpoints, closing
 from points.common.errors import DomainError
 from points.places.registry import load_places
-from tests.checkin_support import START, load_city, make_checkpoint, scan
+from tests.support.checkin import START, load_city, make_checkpoint, scan
 
 
 def refused(action, **kwargs) -> str:
@@ -42,7 +42,7 @@ def test_a_place_supplies_the_coordinates(make_user):
     with read_session() as session:
         checkpoint = session.get(Checkpoint, checkpoint_id)
         assert (checkpoint.lat, checkpoint.lon) == (24.43492, 118.0959)
-        assert checkpoints.place_label(session, checkpoint, "en") == "Baicheng Beach"
+        assert checkpoints.place_label(session, checkpoint=checkpoint, language="en") == "Baicheng Beach"
 
 
 @pytest.mark.parametrize(("fields", "code"), [
@@ -78,7 +78,7 @@ def test_edit_then_close_then_no_more_edits(make_user):
     event = make_checkpoint(organizer.id)
     with write_session() as session:
         checkpoints.update_checkpoint(session, actor_id=organizer.id, checkpoint_id=event, title_en="Shore clean-up")
-        checkpoints.close(session, actor_id=organizer.id, checkpoint_id=event, now=START)
+        closing.close(session, actor_id=organizer.id, checkpoint_id=event, now=START)
     assert refused(checkpoints.update_checkpoint, actor_id=organizer.id, checkpoint_id=event,
                    title_en="Again") == "checkpoint_closed"
     with read_session() as session:

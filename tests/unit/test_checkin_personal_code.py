@@ -7,7 +7,7 @@ from db.engine import write_session
 from points.checkin.personal_code import LIFETIME, credit_at_station, issue_code, read_code
 from points.common.clock import utcnow
 from points.common.errors import DomainError
-from tests.checkin_support import load_city, points_of
+from tests.support.checkin import load_city, points_of
 
 
 def credit(attendant_id, code, material="paper", kg=2.0, now=None):

@@ -11,7 +11,7 @@ from db.models import AuditLog, Claim
 from points.claims.lifecycle import approve_claim, occurred_at_for, prepare_photo, reject_claim
 from points.common.clock import local_day
 from points.common.errors import DomainError
-from tests.ledger_support import NOON, balance_of, entries_of, key, load, log, verified
+from tests.support.ledger import NOON, balance_of, entries_of, key, load, log, verified
 
 BEFORE_MIDNIGHT = datetime(2026, 3, 10, 15, 59, tzinfo=UTC)  # 23:59 in Xiamen
 AFTER_MIDNIGHT = datetime(2026, 3, 10, 16, 1, tzinfo=UTC)    # 00:01 the next local day

@@ -9,7 +9,7 @@ from db.models import ActionType, CheckIn, Checkpoint
 from points.ledger.chain import post
 from points.reports.dashboard import city_dashboard, open_data_csv
 from points.reports.rollups import refresh_rollups
-from tests.unit.ledger_helpers import credit
+from tests.support.ledger import credit
 
 NOW = datetime(2026, 3, 20, 4, 0, tzinfo=UTC)
 

@@ -34,11 +34,10 @@ def test_sqlite_runs_with_wal_full_sync_and_foreign_keys():
 
 def test_naive_datetimes_are_refused(make_user):
     user = make_user("nina")
-    with pytest.raises(Exception, match="naive datetime"):
-        with write_session() as session:
-            row = session.get(User, user.id)
-            row.last_failed_at = datetime(2026, 1, 1, 12, 0)
-            session.add(row)
+    with pytest.raises(Exception, match="naive datetime"), write_session() as session:
+        row = session.get(User, user.id)
+        row.last_failed_at = datetime(2026, 1, 1, 12, 0)
+        session.add(row)
     with read_session() as session:
         assert session.get(User, user.id).last_failed_at is None
 
@@ -51,10 +50,9 @@ def test_datetimes_come_back_aware(make_user):
 
 def test_a_failed_transaction_writes_nothing(make_user):
     make_user("bob")
-    with pytest.raises(RuntimeError):
-        with write_session() as session:
-            session.execute(text("UPDATE \"user\" SET display_name = 'changed' WHERE username = 'bob'"))
-            raise RuntimeError("crash half-way")
+    with pytest.raises(RuntimeError), write_session() as session:
+        session.execute(text("UPDATE \"user\" SET display_name = 'changed' WHERE username = 'bob'"))
+        raise RuntimeError("crash half-way")
     with read_session() as session:
         name = session.execute(text("SELECT display_name FROM \"user\" WHERE username='bob'")).scalar_one()
     assert name == "Bob"

@@ -9,11 +9,13 @@ from sqlalchemy import select
 from db.engine import read_session, write_session
 from db.models import AuditLog
 from points.common.errors import DomainError
-from points.ledger.browser import LedgerFilter, adjust, browse, export_csv
+from points.ledger.adjustments import adjust
+from points.ledger.browser import LedgerFilter, browse
 from points.ledger.chain import post
+from points.ledger.export import CSV_COLUMNS, export_csv, ledger_csv
 from points.ledger.verify import verify_ledger
-from tests.admin_helpers import balance_points, row_counts
-from tests.unit.ledger_helpers import credit
+from tests.support.admin import balance_points, row_counts
+from tests.support.ledger import credit
 
 
 @pytest.fixture
@@ -65,16 +67,34 @@ def test_the_export_streams_every_filtered_row_in_chunks(admin, make_user):
         chunks = list(export_csv(session, actor_id=admin.id, filters=LedgerFilter(username="rita"), chunk_size=2))
     assert [done for _, done in chunks] == [0, 2, 4, 5]
     rows = list(csv.DictReader(io.StringIO("".join(text for text, _ in chunks))))
-    assert [int(row["points"]) for row in rows] == [5, 4, 3, 2, 1]
+    assert [int(row["points"]) for row in rows] == [1, 2, 3, 4, 5]  # oldest first, as the entries were written
     assert {row["username"] for row in rows} == {"rita"}
+
+
+def test_the_admin_download_and_the_command_line_export_are_one_format(admin, make_user):
+    rita = make_user("rita")
+    original = credit(rita.id, 10, now=datetime(2026, 3, 1, 4, 0, tzinfo=UTC))
+    with write_session() as session:
+        post(session, user_id=rita.id, kind="reversal", points=-10, idempotency_key="reversal:fmt",
+             request={"reverses": original}, original_entry_id=original, reason="duplicate", created_by=admin.id)
+    with read_session() as session:
+        staff = "".join(text for text, _ in export_csv(session, actor_id=admin.id, filters=LedgerFilter()))
+        everything = "".join(text for text, _ in ledger_csv(session))
+    assert staff == everything
+    first, reversal = csv.DictReader(io.StringIO(everything))
+    assert tuple(first) == CSV_COLUMNS
+    assert (first["username"], first["action_code"], first["created_at"]) == ("rita", "metro",
+                                                                              "2026-03-01T04:00:00+00:00")
+    assert (reversal["original_entry_id"], reversal["reason"], reversal["created_by"]) == (str(original),
+                                                                                         "duplicate", str(admin.id))
+    assert reversal["prev_hash"] == first["hash"]
 
 
 def test_an_adjustment_needs_a_reason_is_written_once_and_audited(admin, make_user):
     rita = make_user("rita")
     before = row_counts()
-    with pytest.raises(DomainError, match="admin_reason_required"):
-        with write_session() as session:
-            adjust(session, actor_id=admin.id, username="rita", points=50, reason=" ", request_id="r1")
+    with pytest.raises(DomainError, match="admin_reason_required"), write_session() as session:
+        adjust(session, actor_id=admin.id, username="rita", points=50, reason=" ", request_id="r1")
     assert row_counts() == before
     for _ in range(2):  # a double click sends the same request id
         with write_session() as session:

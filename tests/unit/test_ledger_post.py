@@ -3,10 +3,11 @@ import pytest
 from sqlmodel import select
 
 from db.engine import read_session, write_session
+from db.models import Balance
 from points.common.errors import DomainError
-from points.ledger.chain import get_balance, post
+from points.ledger.chain import post
 from points.ledger.verify import verify_ledger
-from tests.unit.ledger_helpers import credit
+from tests.support.ledger import credit
 
 
 def _post(user_id: int, points: int, key: str, kind: str = "earn", **request):
@@ -31,7 +32,7 @@ def test_a_retry_returns_the_first_entry_and_writes_nothing(make_user):
     assert again.entry.id == first.entry.id and again.entry.hash == first.entry.hash
     assert [entry.points for entry in _entries(ann.id)] == [40]
     with read_session() as session:
-        assert get_balance(session, ann.id).points == 40
+        assert session.get(Balance, ann.id).points == 40
 
 
 def test_a_reused_key_with_other_content_is_refused_and_writes_nothing(make_user):
@@ -73,3 +74,11 @@ def test_entries_written_on_the_fast_path_read_back_and_verify(make_user):
                                                                       for e in posted]
     with read_session() as session:
         assert verify_ledger(session).ok
+
+
+def test_a_misspelt_column_is_refused_not_silently_dropped(make_user):
+    ann = make_user("ann")
+    with pytest.raises(TypeError, match="reasn"), write_session() as session:
+        post(session, user_id=ann.id, kind="adjust", points=5, idempotency_key="adjust:typo", request={},
+             reasn="goodwill")  # the misspelling is the point of the test
+    assert _entries(ann.id) == []

@@ -143,7 +143,7 @@ def test_published_stations_and_upcoming_events_have_their_own_layers(make_user)
     from db.engine import read_session
     from points.checkin import checkpoints
     from points.common.clock import utcnow
-    from tests.checkin_support import load_city, make_checkpoint
+    from tests.support.checkin import load_city, make_checkpoint
 
     load_city()
     organizer = make_user("olga", role="organizer")

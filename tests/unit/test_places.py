@@ -68,8 +68,8 @@ def test_each_trail_length_is_computed_from_its_geometry():
     _load()
     with read_session() as session:
         for trail_id, km in TRAILS.items():
-            assert trail_length_m(get_place(session, trail_id)) / 1000 == pytest.approx(km, abs=0.06)
-        yunhai = get_place(session, "trail_yunhai")
+            assert trail_length_m(get_place(session, place_id=trail_id)) / 1000 == pytest.approx(km, abs=0.06)
+        yunhai = get_place(session, place_id="trail_yunhai")
     assert yunhai.properties["official_length_km"] == 23
     segments = trail_segments(yunhai)
     assert len(segments) == 10 and segments[0]["from"].startswith("厦门国际邮轮中心")
@@ -101,9 +101,8 @@ BAD_IMPORTS = [
 @pytest.mark.parametrize("text, code, params", BAD_IMPORTS, ids=[case[1] for case in BAD_IMPORTS])
 def test_a_bad_import_names_the_problem_and_writes_nothing(text, code, params, make_user):
     admin = make_user("boss", role="admin")
-    with pytest.raises(DomainError) as refused:
-        with write_session() as session:
-            import_places(session, actor_id=admin.id, upload=prepare_import(text))
+    with pytest.raises(DomainError) as refused, write_session() as session:
+        import_places(session, actor_id=admin.id, upload=prepare_import(text))
     assert refused.value.code == code
     assert {k: refused.value.params[k] for k in params} == params
     assert _count(Place) == 0 and _count(AuditLog) == 0
@@ -118,17 +117,16 @@ def test_an_import_adds_and_overwrites_in_one_audited_step(make_user):
                                now=NOW)
     assert result == {"added": 1, "updated": 1}
     with read_session() as session:
-        assert get_place(session, "zhongshan_park").name_en == "Sun Yat-sen Park"
-        assert get_place(session, "new_park").district == "思明"
+        assert get_place(session, place_id="zhongshan_park").name_en == "Sun Yat-sen Park"
+        assert get_place(session, place_id="new_park").district == "思明"
         log = session.scalars(select(AuditLog)).one()
     assert log.action == "places.import" and log.after == {"added": ["new_park"], "updated": ["zhongshan_park"]}
 
 
 def test_only_an_admin_may_import(make_user):
     organizer = make_user("olga", role="organizer")
-    with pytest.raises(DomainError) as refused:
-        with write_session() as session:
-            import_places(session, actor_id=organizer.id, upload=prepare_import(_collection(_feature())))
+    with pytest.raises(DomainError) as refused, write_session() as session:
+        import_places(session, actor_id=organizer.id, upload=prepare_import(_collection(_feature())))
     assert refused.value.code == "forbidden" and _count(Place) == 0
 
 
@@ -160,7 +158,7 @@ def test_an_admin_adds_and_edits_a_place_and_each_change_is_audited(make_user):
         save_place(session, actor_id=admin.id, place_id="huli_station", kind="recycling_station",
                    name_zh="湖里回收站", name_en="Huli station", district="湖里", lat=24.52, lon=118.12)
     with read_session() as session:
-        place = get_place(session, "huli_station")
+        place = get_place(session, place_id="huli_station")
         actions = [(log.action, log.before and log.before["name_en"]) for log in session.scalars(
             select(AuditLog).order_by(AuditLog.id))]
     assert place.name_en == "Huli station" and place.geometry["coordinates"] == [118.12, 24.52]
@@ -170,23 +168,21 @@ def test_an_admin_adds_and_edits_a_place_and_each_change_is_audited(make_user):
 def test_an_admin_edit_with_a_bad_coordinate_is_refused_and_changes_nothing(make_user):
     _load()
     admin = make_user("boss", role="admin")
-    with pytest.raises(DomainError) as refused:
-        with write_session() as session:
-            save_place(session, actor_id=admin.id, place_id="zhongshan_park", kind="park", name_zh="中山公园",
-                       name_en="Zhongshan Park", district="思明", lat=124.46, lon=118.08)
+    with pytest.raises(DomainError) as refused, write_session() as session:
+        save_place(session, actor_id=admin.id, place_id="zhongshan_park", kind="park", name_zh="中山公园",
+                   name_en="Zhongshan Park", district="思明", lat=124.46, lon=118.08)
     assert refused.value.code == "place_import_range"
     with read_session() as session:
-        assert get_place(session, "zhongshan_park").geometry["coordinates"] == [118.0848, 24.46163]
+        assert get_place(session, place_id="zhongshan_park").geometry["coordinates"] == [118.0848, 24.46163]
     assert _count(AuditLog) == 0
 
 
 def test_a_closure_has_a_reason_and_dates_and_an_edit_keeps_it(make_user):
     _load()
     admin = make_user("boss", role="admin")
-    with pytest.raises(DomainError) as refused:
-        with write_session() as session:
-            set_closure(session, actor_id=admin.id, place_id="hongshan_park", reason="Works",
-                        closed_from=NOW, closed_until=NOW)
+    with pytest.raises(DomainError) as refused, write_session() as session:
+        set_closure(session, actor_id=admin.id, place_id="hongshan_park", reason="Works",
+                    closed_from=NOW, closed_until=NOW)
     assert refused.value.code == "place_closure_dates"
     with write_session() as session:
         set_closure(session, actor_id=admin.id, place_id="hongshan_park", reason="Works",
@@ -194,14 +190,14 @@ def test_a_closure_has_a_reason_and_dates_and_an_edit_keeps_it(make_user):
         save_place(session, actor_id=admin.id, place_id="hongshan_park", kind="community_park",
                    name_zh="鸿山公园", name_en="Hongshan Park", district="思明", lat=24.44985, lon=118.08171)
     with read_session() as session:
-        park = get_place(session, "hongshan_park")
+        park = get_place(session, place_id="hongshan_park")
     assert not is_closed(park, now=NOW)
     assert is_closed(park, now=NOW + timedelta(days=2))
     assert not is_closed(park, now=NOW + timedelta(days=3))
     with write_session() as session:
         set_closure(session, actor_id=admin.id, place_id="hongshan_park", reason="", now=NOW)
     with read_session() as session:
-        assert not is_closed(get_place(session, "hongshan_park"), now=NOW + timedelta(days=2))
+        assert not is_closed(get_place(session, place_id="hongshan_park"), now=NOW + timedelta(days=2))
         assert [log.action for log in session.scalars(select(AuditLog).order_by(AuditLog.id))] == \
             ["places.close", "places.edit", "places.reopen"]
 
@@ -224,5 +220,5 @@ def test_a_trail_lists_the_trailhead_checkpoints_on_its_nodes():
             session.add(Checkpoint(kind="trailhead", title_zh=title, title_en=title, place_id=place_id,
                                    starts_at=NOW, ends_at=NOW + timedelta(days=365)))
     with read_session() as session:
-        heads = trailheads(session, get_place(session, "trail_yunhai"))
+        heads = trailheads(session, place=get_place(session, place_id="trail_yunhai"))
     assert [head.title_zh for head in heads] == ["湖边水库入口"]

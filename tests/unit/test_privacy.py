@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
-from db.models import Claim, LedgerEntry, Redemption, Reward, User
+from db.models import Balance, Claim, LedgerEntry, Redemption, Reward, User
 from manage import main as manage
 from points.accounts.privacy import delete_my_account, export_my_data
 from points.accounts.signin import session_id_for_token, sign_in, start_session, user_for_session
 from points.catalogue.actions import load_catalogue
 from points.claims.lifecycle import submit_claim
 from points.common.errors import DomainError
-from points.ledger.chain import GENESIS_HASH, chain_hash, get_balance
+from points.ledger.chain import GENESIS_HASH, chain_hash
 from points.rewards.redemptions import load_rewards, redeem
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
@@ -49,7 +49,7 @@ def chain_is_valid(user_id: int) -> bool:
     with read_session() as session:
         entries = session.execute(select(LedgerEntry).where(LedgerEntry.user_id == user_id)
                                   .order_by(LedgerEntry.seq)).scalars().all()
-        balance = get_balance(session, user_id)
+        balance = session.get(Balance, user_id)
     previous = GENESIS_HASH
     for entry in entries:
         if entry.prev_hash != previous or chain_hash(previous, entry) != entry.hash:
@@ -90,7 +90,7 @@ def test_deleting_needs_the_password_and_changes_nothing_without_it(active_resid
 def test_deleting_anonymises_ends_sessions_and_the_ledger_still_verifies(active_resident):
     user, token = active_resident
     with read_session() as session:
-        before = get_balance(session, user.id).points
+        before = session.get(Balance, user.id).points
         entries = session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one()
     delete_my_account(user_id=user.id, password=PASSWORD)
     with write_session() as session:
@@ -101,7 +101,7 @@ def test_deleting_anonymises_ends_sessions_and_the_ledger_still_verifies(active_
         assert session.execute(select(Claim.note)).scalar_one() is None
         assert user_for_session(session, session_id=session_id_for_token(token)) is None
         assert session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == entries
-        assert get_balance(session, user.id).points == before
+        assert session.get(Balance, user.id).points == before
         assert session.execute(select(func.count()).select_from(Redemption)).scalar_one() == 1
     with pytest.raises(DomainError, match="signin_failed"):
         sign_in(username="paula", password=PASSWORD, client="local")

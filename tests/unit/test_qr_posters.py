@@ -10,7 +10,7 @@ from db.models import Checkpoint
 from points.checkin import posters
 from points.checkin.tokens import verify
 from points.common.errors import DomainError
-from tests.checkin_support import make_checkpoint
+from tests.support.checkin import make_checkpoint
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Check-in tokens: genuine ones pass, forged, tampered, moved or stale ones are refused with our own error."""
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -85,16 +86,12 @@ def test_any_change_to_a_valid_token_is_refused(data):
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(), st.binary(), st.none(), st.integers(), st.floats()), st.integers(-5, 10**13))
 def test_parsing_never_raises_anything_but_token_error(token, checkpoint_id):
-    try:
+    with contextlib.suppress(TokenError):
         verify(checkpoint_id, token, now=NOW)
-    except TokenError:
-        pass
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(st.text(), st.none(), st.integers()))
 def test_checkpoint_parameter_parsing_raises_only_token_error(value):
-    try:
+    with contextlib.suppress(TokenError):
         assert tokens.parse_checkpoint_id(value) >= 1
-    except TokenError:
-        pass

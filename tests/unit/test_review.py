@@ -8,8 +8,9 @@ from db.models import AnomalyFlag, AuditLog, Claim, LedgerEntry
 from points.claims.lifecycle import reject_claim
 from points.common.errors import DomainError
 from points.ledger.verify import verify_ledger
-from points.review.queue import close_flag, decide, decide_many, open_flags, pending_claims
-from tests.admin_helpers import balance_points, pending_claim, row_counts, with_catalogue
+from points.review.queue import close_flag, decide, open_flags, pending_claims
+from tests.support.admin import balance_points, pending_claim, row_counts, with_catalogue
+from ui.attempt import attempt_each
 
 
 @pytest.fixture
@@ -22,9 +23,8 @@ def test_an_admin_cannot_approve_their_own_claim(people):
     admin, _ = people
     claim_id = pending_claim(admin.id)
     before = row_counts()
-    with pytest.raises(DomainError, match="own_claim"):
-        with write_session() as session:
-            decide(session, actor_id=admin.id, claim_id=claim_id, approve=True, reason=None)
+    with pytest.raises(DomainError, match="own_claim"), write_session() as session:
+        decide(session, actor_id=admin.id, claim_id=claim_id, approve=True, reason=None)
     assert row_counts() == before
     assert balance_points(admin.id) == 0
 
@@ -65,7 +65,8 @@ def test_a_bulk_decision_skips_only_the_refused_claim(people):
     admin, resident = people
     theirs = [pending_claim(resident.id, quantity=45), pending_claim(resident.id, action_code="bus")]
     own = pending_claim(admin.id)
-    outcomes = decide_many(actor_id=admin.id, claim_ids=[*theirs, own], approve=True, reason="Evidence checked")
+    outcomes = attempt_each(lambda session, claim_id: decide(session, actor_id=admin.id, claim_id=claim_id,
+                                                             approve=True, reason="Evidence checked"), [*theirs, own])
     assert [outcomes[claim_id] for claim_id in theirs] == [None, None]
     assert outcomes[own].code == "own_claim"
     assert balance_points(resident.id) == 2101 + 1345  # 45 km metro x 46.7 g, 50 km bus x 26.9 g
@@ -94,9 +95,8 @@ def test_closing_a_flag_needs_a_reason_and_is_audited(people):
         session.add(flag)
         session.flush()
         flag_id = flag.id
-    with pytest.raises(DomainError, match="admin_reason_required"):
-        with write_session() as session:
-            close_flag(session, actor_id=admin.id, flag_id=flag_id, outcome="dismissed", reason="  ")
+    with pytest.raises(DomainError, match="admin_reason_required"), write_session() as session:
+        close_flag(session, actor_id=admin.id, flag_id=flag_id, outcome="dismissed", reason="  ")
     with write_session() as session:
         close_flag(session, actor_id=admin.id, flag_id=flag_id, outcome="dismissed", reason="School trip")
     with read_session() as session:

@@ -9,8 +9,8 @@ from db.models import AnomalyFlag, CheckIn, Checkpoint
 from points.claims.lifecycle import submit_claim
 from points.review.anomalies import BURST_ENTRIES, CHECKPOINT_BURST, raise_flags
 from points.review.queue import open_flags
-from tests.admin_helpers import with_catalogue
-from tests.unit.ledger_helpers import credit
+from tests.support.admin import with_catalogue
+from tests.support.ledger import credit
 
 NOW = datetime(2026, 3, 20, 4, 0, tzinfo=UTC)
 

@@ -5,11 +5,10 @@ import pytest
 from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
-from db.models import LedgerEntry, Redemption, Reward
+from db.models import Balance, LedgerEntry, Redemption, Reward
 from points.common.errors import DomainError
-from points.ledger.chain import get_balance
 from points.rewards.redemptions import cancel, load_rewards, redeem
-from tests.unit.ledger_helpers import credit
+from tests.support.ledger import credit
 
 
 def reward(code: str) -> Reward:
@@ -19,7 +18,7 @@ def reward(code: str) -> Reward:
 
 def balance(user_id: int) -> int:
     with read_session() as session:
-        return get_balance(session, user_id).points
+        return session.get(Balance, user_id).points
 
 
 def do_redeem(user_id: int, code: str, request_id: str | None = None) -> Redemption:
@@ -101,7 +100,8 @@ def test_an_empty_stock_and_a_spent_monthly_budget_refuse(resident):
         row.stock = 0
         tree = session.execute(select(Reward).where(Reward.code == "donate_tree")).scalar_one()
         tree.monthly_budget = 1500
-    for code, error in (("bus_ride", "reward_out_of_stock"), ("donate_tree", None), ("donate_tree", "reward_budget_exhausted")):
+    attempts = (("bus_ride", "reward_out_of_stock"), ("donate_tree", None), ("donate_tree", "reward_budget_exhausted"))
+    for code, error in attempts:
         if error is None:
             do_redeem(resident.id, code)
             continue

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from db.engine import read_session
 from db.models import DailyRollup, LedgerEntry, MonthlyRollup
 from points.reports.rollups import refresh_rollups, watermark
-from tests.reliability.race import run_together
-from tests.unit.ledger_helpers import credit
+from tests.support.ledger import credit
+from tests.support.race import run_together
 
 
 def rollup_rows() -> dict[tuple, tuple]:

@@ -13,7 +13,7 @@ from points.ledger.chain import post
 from points.places.trails import segments_in_note, trail_nodes
 from points.score.badges import badges
 from points.score.leaderboard import board, set_leaderboard
-from tests.unit.ledger_helpers import credit
+from tests.support.ledger import credit
 
 NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)  # a Wednesday
 
@@ -96,7 +96,7 @@ def test_badges_follow_credited_actions_and_trailhead_scans_cover_the_segments_b
 
     def earned():
         with read_session() as session:
-            return {badge.code: badge for badge in badges(session, user.id, now=now)}
+            return {badge.code: badge for badge in badges(session, user_id=user.id, now=now)}
 
     assert not any(badge.earned for badge in earned().values())
     scan_trailhead(1, now - timedelta(days=1))

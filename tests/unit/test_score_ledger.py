@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from db.engine import read_session, write_session
+from db.models import Balance
 from manage import main as manage
 from points.catalogue.actions import load_catalogue
 from points.claims.lifecycle import record_verified, reject_claim, submit_claim
 from points.common.errors import DomainError
-from points.ledger.chain import get_balance
 from points.score.appeals import decide_appeal, file_appeal
 from points.score.facts import score_at
 from points.score.rules import load_rules
@@ -36,12 +36,12 @@ def log(user_id: int, code: str = "metro", quantity: float = 10, *, when: dateti
 
 def balance_points(user_id: int) -> int:
     with read_session() as session:
-        return get_balance(session, user_id).points
+        return session.get(Balance, user_id).points
 
 
 def score(user_id: int, when: datetime = NOW):
     with read_session() as session:
-        return score_at(session, user_id, now=when)
+        return score_at(session, user_id=user_id, now=when)
 
 
 def test_the_score_for_a_past_date_is_what_it_was_on_that_date(make_user):

@@ -5,7 +5,7 @@ import pytest
 
 from db.engine import read_session, write_session
 from points.accounts import signin
-from points.accounts.users import set_disabled
+from points.accounts.users_admin import set_disabled
 from points.common.clock import utcnow
 from points.common.errors import DomainError
 
@@ -78,9 +78,8 @@ def test_disabling_a_user_ends_all_their_sessions(make_user):
 def test_only_admins_disable_accounts(make_user):
     organizer, user = make_user("org", role="organizer"), make_user("lin")
     session_id, _ = _start(user)
-    with pytest.raises(DomainError, match="forbidden"):
-        with write_session() as session:
-            set_disabled(session, actor_id=organizer.id, user_id=user.id, disabled=True)
+    with pytest.raises(DomainError, match="forbidden"), write_session() as session:
+        set_disabled(session, actor_id=organizer.id, user_id=user.id, disabled=True)
     assert _user_for(session_id) == "lin"
     with read_session() as session:
         assert not session.get(type(user), user.id).disabled

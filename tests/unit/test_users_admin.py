@@ -9,7 +9,7 @@ from points.accounts import signin
 from points.accounts.users import backed_off_until
 from points.accounts.users_admin import change_role, search_users, set_disabled, unlock
 from points.common.errors import DomainError
-from tests.signin_support import fail_signins
+from tests.support.signin import fail_signins
 
 
 @pytest.fixture
@@ -32,9 +32,8 @@ def test_a_role_change_is_audited_and_never_ones_own(admin, make_user):
     rita = make_user("rita")
     with write_session() as session:
         change_role(session, actor_id=admin.id, user_id=rita.id, role="auditor")
-    with pytest.raises(DomainError, match="admin_cannot_change_own_role"):
-        with write_session() as session:
-            change_role(session, actor_id=admin.id, user_id=admin.id, role="resident")
+    with pytest.raises(DomainError, match="admin_cannot_change_own_role"), write_session() as session:
+        change_role(session, actor_id=admin.id, user_id=admin.id, role="resident")
     with read_session() as session:
         assert session.get(User, rita.id).role == "auditor"
         assert session.get(User, admin.id).role == "admin"
@@ -71,8 +70,7 @@ def test_the_audit_log_is_append_only(admin, make_user):
     with write_session() as session:
         unlock(session, actor_id=admin.id, user_id=rita.id)
     for statement in ("UPDATE auditlog SET action = 'nothing'", "DELETE FROM auditlog"):
-        with pytest.raises(Exception, match="append-only"):
-            with write_session() as session:
-                session.execute(text(statement))
+        with pytest.raises(Exception, match="append-only"), write_session() as session:
+            session.execute(text(statement))
     with read_session() as session:
         assert session.execute(select(AuditLog.action)).scalars().all() == ["user.unlock"]

@@ -8,8 +8,8 @@ import manage
 from db.engine import engine_for, read_session
 from db.models import LedgerEntry
 from points.ledger.verify import ledger_head_digest, verify_ledger
-from tests.ledger_support import entries_of, load, log
-from tests.security.ledger_tamper import tamper
+from tests.support.ledger import entries_of, load, log
+from tests.support.tamper import tamper
 
 
 @pytest.fixture
@@ -97,9 +97,8 @@ def test_a_balance_edited_to_match_nothing_fails(three_entries, database):
 
 def test_the_database_itself_refuses_updates_and_deletes(three_entries, database):
     for statement in ("UPDATE ledgerentry SET points = 1", "DELETE FROM ledgerentry"):
-        with pytest.raises(Exception, match="append-only"):
-            with engine_for(database).begin() as connection:
-                connection.execute(text(statement))
+        with pytest.raises(Exception, match="append-only"), engine_for(database).begin() as connection:
+            connection.execute(text(statement))
     assert report().ok
 
 
@@ -116,7 +115,7 @@ def test_export_writes_every_entry(three_entries, tmp_path):
     out = tmp_path / "ledger.csv"
     assert manage.main(["export-ledger", "--out", str(out)]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 5 and lines[0].startswith("user_id,seq,created_at") and ",metro," in lines[1]
+    assert len(lines) == 5 and lines[0].startswith("id,user_id,username,seq,kind") and ",metro," in lines[1]
 
 
 def test_moving_an_entry_to_another_user_fails(three_entries, database):

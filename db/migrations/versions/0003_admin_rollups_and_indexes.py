@@ -5,7 +5,7 @@ Revision ID: 0003
 Revises: 0002
 """
 import sqlalchemy as sa
-import sqlmodel  # noqa: F401
+import sqlmodel.sql.sqltypes  # autogenerate writes sqlmodel.sql.sqltypes.AutoString
 from alembic import op
 
 import db.types

@@ -1,4 +1,4 @@
-"""Helpers shared by the ledger, claims and verification tests (issue 3)."""
+"""Points for test residents the way the domain gives them: claims, verified actions, bare ledger credits."""
 import uuid
 from datetime import UTC, datetime
 
@@ -8,6 +8,7 @@ from db.engine import read_session, write_session
 from db.models import Balance, LedgerEntry
 from points.catalogue.actions import load_catalogue
 from points.claims.lifecycle import record_verified, submit_claim
+from points.ledger.chain import post
 
 # 2026-03-10 12:00 in Xiamen (UTC+8), a Tuesday.
 NOON = datetime(2026, 3, 10, 4, 0, tzinfo=UTC)
@@ -44,3 +45,13 @@ def entries_of(user_id: int) -> list[LedgerEntry]:
     with read_session() as session:
         return list(session.exec(select(LedgerEntry).where(LedgerEntry.user_id == user_id)
                                  .order_by(LedgerEntry.seq)).all())
+
+
+def credit(user_id: int, points: int, *, co2e_g: int | None = None, action_code: str = "metro",
+           now: datetime | None = None) -> int:
+    """Post an earn entry of `points` (and as many grams unless told) and return its id."""
+    with write_session() as session:
+        entry = post(session, user_id=user_id, kind="earn", points=points,
+                     co2e_g=points if co2e_g is None else co2e_g, idempotency_key=f"test:{uuid.uuid4()}",
+                     request={"points": points}, action_code=action_code, now=now).entry
+        return entry.id

@@ -5,11 +5,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
-from db.models import AuditLog, LedgerEntry
+from db.models import AuditLog, Balance, LedgerEntry
 from points.catalogue.actions import load_catalogue
 from points.claims.lifecycle import prepare_photo, submit_claim
 from points.common.clock import utcnow
-from points.ledger.chain import get_balance
 
 
 def with_catalogue() -> None:
@@ -31,7 +30,7 @@ def pending_claim(user_id: int, *, action_code: str = "metro", quantity: float =
 
 def balance_points(user_id: int) -> int:
     with read_session() as session:
-        return get_balance(session, user_id).points
+        return session.get(Balance, user_id).points
 
 
 def row_counts() -> tuple[int, int]:

@@ -11,4 +11,4 @@ def fail_signins(username: str, *, client: str = ATTACKER, times: int = 5, now=N
     attempt = SignInAttempt(username=username, client=client, user_id=None, password_hash=None)
     for _ in range(times):
         with write_session() as session:
-            finish_signin(session, attempt, verified=False, now=now or utcnow())
+            finish_signin(session, attempt=attempt, verified=False, now=now or utcnow())

@@ -12,6 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 60
+PORTAL_SECRET = "portal-test-secret"  # whatever seeds the portal's database must sign with the same secret
 PORTAL_SETTINGS = ("GREEN_EGRET_COOKIE_SECURE", "GREEN_EGRET_TRUSTED_PROXIES", "GREEN_EGRET_METRICS_TOKEN")
 
 
@@ -32,20 +33,20 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
 
 
 @contextmanager
-def running_portal(data: Path, **settings: str):
-    """Yield the base URL of a portal started with `settings` (environment names) on top of a clean env."""
+def running_portal(data: Path, *, start_timeout: float = START_TIMEOUT_SECONDS, **settings: str):
+    """Yield the base URL of a portal on `data`'s SQLite file, started with `settings` (environment names)."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {name: value for name, value in os.environ.items() if name not in PORTAL_SETTINGS}
     env.update(DATABASE_URL=f"sqlite:///{data / 'portal.db'}", GREEN_EGRET_DATA_DIR=str(data),
-               GREEN_EGRET_SECRET="security-test-secret", GREEN_EGRET_BASE_URL=base, **settings)
+               GREEN_EGRET_SECRET=PORTAL_SECRET, GREEN_EGRET_BASE_URL=base, **settings)
     log_path = data / "server.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                                    "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=log,
                                   stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        deadline = time.monotonic() + start_timeout
         while fetch_or_none(f"{base}/healthz") != 200:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"portal did not start: {log_path.read_text()[-2000:]}")

@@ -2,10 +2,10 @@
 from datetime import UTC, datetime, timedelta
 
 from db.engine import read_session, write_session
+from db.models import Balance
 from points.catalogue.actions import load_catalogue
 from points.checkin import checkpoints, decision
 from points.checkin.tokens import poster_token
-from points.ledger.chain import get_balance
 
 START = datetime(2025, 6, 7, 1, 0, tzinfo=UTC)  # 09:00 in Xiamen
 END = START + timedelta(hours=3)
@@ -41,4 +41,4 @@ def check_out(user_id: int, checkpoint_id: int, *, now: datetime):
 
 def points_of(user_id: int) -> int:
     with read_session() as session:
-        return get_balance(session, user_id).points
+        return session.get(Balance, user_id).points
