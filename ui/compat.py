@@ -7,7 +7,11 @@ from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.pages_manager import PagesManager
 
-__all__ = ["MediaFileManager", "StreamlitPage", "leave_pages_directory_mode"]
+__all__ = ["METRICS_PATH", "MediaFileManager", "StreamlitPage", "leave_pages_directory_mode"]
+
+# Streamlit's own Prometheus endpoint (1.67, web/server/starlette/starlette_routes.py), public by default; the
+# security headers middleware hides it behind a token. tests/security/test_metrics_hidden.py asks a running portal.
+METRICS_PATH = "/_stcore/metrics"
 
 
 def leave_pages_directory_mode() -> None:

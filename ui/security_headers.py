@@ -11,8 +11,8 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.config import Settings, get_settings
+from ui.compat import METRICS_PATH
 
-METRICS_PATH = "/_stcore/metrics"
 HSTS = "max-age=31536000"
 # frame-ancestors 'self': nobody frames the portal to trick a click, while Streamlit's own component frames
 # (the folium map of streamlit-folium is served from /component/ on this origin) keep working.
