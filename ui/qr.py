@@ -23,7 +23,7 @@ def personal_code_panel(user) -> None:
 
 
 def decode_codes(photo: bytes) -> list[str]:
-    """Every QR or barcode text zxing-cpp finds in a photo, read from a scaled-down copy (points.images).
+    """Every QR or barcode text zxing-cpp finds in a photo, read from a scaled-down copy (points.common.images).
 
     DomainError for a non-image or an image over the pixel cap, refused before anything is decoded.
     """

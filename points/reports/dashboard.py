@@ -94,7 +94,7 @@ def busiest_checkpoints(session: Session, *, limit: int = BUSIEST_LIMIT) -> list
 
 
 def city_dashboard(session: Session, *, actor_id: int, now: datetime | None = None) -> Dashboard:
-    """Everything the dashboard shows; call points.rollups.refresh_rollups() first to include new entries."""
+    """Everything the dashboard shows; call points.reports.rollups.refresh_rollups() first to include new entries."""
     require_role(session, actor_id, *STAFF_READERS)
     rows = monthly_totals(session)
     category_of = categories(session)

@@ -1,6 +1,6 @@
 """The review queue: pending claims (self-reported or flagged check-ins) and anomaly flags, decided by admins.
 
-Decisions go through points.claims (one entry per claim however often it is approved); a queue decision
+Decisions go through points.claims.lifecycle (one entry per claim however often it is approved); a queue decision
 never overturns another admin's: the second of approve-vs-reject is refused as already decided (undoing a
 credit is lifecycle.reject_claim's reversal). This module adds the queue, the decision on one claim, reason
 templates and flag closing; a bulk decision is the caller's loop, one transaction a claim.
