@@ -4,6 +4,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
@@ -53,6 +55,11 @@ def get_engine() -> Engine:
 
 def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def insert_for(session: Session, table):
+    """The database's own INSERT: both dialects have ON CONFLICT DO NOTHING, SQLAlchemy's generic one has not."""
+    return (sqlite_insert if is_sqlite(session.get_bind()) else postgresql_insert)(table)
 
 
 def locked(session: Session, query):

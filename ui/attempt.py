@@ -1,4 +1,4 @@
-"""One domain write from a page, in a transaction of its own.
+"""One domain write from a page, in a transaction of its own (or a step that needs none of ours).
 
 Why one helper: every form ends the same way. The write commits whole or not at all, and a refusal
 (DomainError) is shown translated where the form is, never as a traceback. Pages then say only what
@@ -25,14 +25,23 @@ class Outcome(Generic[T]):
     value: T | None = None
 
 
-def attempt(write: Callable[[Session], T]) -> Outcome[T]:
-    """Run `write(session)` and commit; on a refusal show its message and write nothing."""
+def attempt_step(step: Callable[[], T]) -> Outcome[T]:
+    """Run `step()`, which opens no transaction of ours (slow work before a write, or a domain call that owns
+    its transactions); on a refusal show its message where the form is."""
     try:
-        with write_session() as session:
-            return Outcome(True, write(session))
+        return Outcome(True, step())
     except DomainError as error:
         st.error(error_text(error))
         return Outcome(False)
+
+
+def attempt(write: Callable[[Session], T]) -> Outcome[T]:
+    """Run `write(session)` and commit; on a refusal show its message and write nothing."""
+    def committed() -> T:
+        with write_session() as session:
+            return write(session)
+
+    return attempt_step(committed)
 
 
 def attempt_each(write: Callable[[Session, K], object], keys: Iterable[K]) -> dict[K, DomainError | None]:

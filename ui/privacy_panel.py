@@ -4,12 +4,11 @@ from functools import partial
 import streamlit as st
 
 from points.accounts.privacy import delete_my_account, export_my_data
-from points.common.errors import DomainError
 from points.score.leaderboard import set_leaderboard
 from ui import auth
-from ui.attempt import attempt
+from ui.attempt import attempt, attempt_step
 from ui.downloads import download_on_click
-from ui.i18n import error_text, t
+from ui.i18n import t
 
 
 def _leaderboard_form(user) -> None:
@@ -41,10 +40,7 @@ def _delete(user) -> None:
         if not sure:
             st.error(t("score.privacy.delete_tick_first"))
             return
-        try:
-            delete_my_account(user_id=user.id, password=password)
-        except DomainError as error:
-            st.error(error_text(error))
+        if not attempt_step(lambda: delete_my_account(user_id=user.id, password=password)).ok:
             return
         auth.sign_out()
         st.rerun()

@@ -6,8 +6,8 @@ from db.models import Checkpoint
 from points.checkin.personal_code import LIFETIME, issue_code
 from points.checkin.posters import qr_png
 from points.common import images
-from points.common.errors import DomainError
-from ui.i18n import error_text, localized, t
+from ui.attempt import attempt_step
+from ui.i18n import localized, t
 
 
 def show_code(text: str, *, caption: str | None = None, width: int = 320) -> None:
@@ -34,12 +34,9 @@ def camera_codes(photo) -> list[str]:
     """Codes in a camera photo (an UploadedFile or None); says why when there are none. Call before any write."""
     if photo is None:
         return []
-    try:
-        found = decode_codes(photo.getvalue())
-    except DomainError as error:
-        st.error(error_text(error))
-        return []
-    if not found:
+    decoded = attempt_step(lambda: decode_codes(photo.getvalue()))
+    found = decoded.value or []
+    if decoded.ok and not found:
         st.warning(t("checkin.station.no_code"))
     return found
 

@@ -3,7 +3,6 @@ import streamlit as st
 
 from db.engine import read_session
 from points.common.clock import local_day, local_day_bounds, utcnow
-from points.common.errors import DomainError
 from points.places.registry import (
     DISTRICTS,
     FACILITIES,
@@ -16,9 +15,9 @@ from points.places.registry import (
     set_closure,
 )
 from ui import auth
-from ui.attempt import attempt
+from ui.attempt import attempt, attempt_step
 from ui.downloads import download_on_click
-from ui.i18n import current_language, error_text, t
+from ui.i18n import current_language, t
 from ui.map import CENTRE, place_name, words
 
 user = auth.current_user()
@@ -82,10 +81,7 @@ st.subheader(t("map.admin.import"))
 upload = st.file_uploader(t("map.admin.import"), type=["geojson", "json"], help=t("map.admin.import_help"),
                           label_visibility="collapsed")
 if upload is not None and st.button(t("map.admin.import_button"), key="place_import"):
-    try:
-        prepared = prepare_import(upload.getvalue())  # parsed and validated before the write opens
-    except DomainError as error:
-        st.error(error_text(error))
-    else:
-        write_and_say(lambda s: import_places(s, actor_id=user.id, upload=prepared), "map.admin.imported")
+    prepared = attempt_step(lambda: prepare_import(upload.getvalue()))  # parsed and validated before the write
+    if prepared.ok:
+        write_and_say(lambda s: import_places(s, actor_id=user.id, upload=prepared.value), "map.admin.imported")
 download_on_click(t("map.admin.export"), export_places, file_name="places.geojson", mime="application/geo+json")

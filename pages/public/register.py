@@ -1,9 +1,9 @@
 """Register: what is stored and why, and a separate consent for the leaderboard."""
 import streamlit as st
 
-from points.common.errors import DomainError
 from ui import auth
-from ui.i18n import error_text, t
+from ui.attempt import attempt_step
+from ui.i18n import t
 
 st.title(t("nav.register"))
 st.caption(t("account.privacy_notice"))
@@ -19,9 +19,6 @@ if submitted:
     if password != repeat:
         st.error(t("error.password_mismatch"))
     else:
-        try:
-            auth.register(username=username, display_name=display_name, password=password, leaderboard_opt_in=opt_in)
-        except DomainError as error:
-            st.error(error_text(error))
-        else:
+        if attempt_step(lambda: auth.register(username=username, display_name=display_name, password=password,
+                                              leaderboard_opt_in=opt_in)).ok:
             st.rerun()

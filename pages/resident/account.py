@@ -1,9 +1,9 @@
 """My account: profile, language and password."""
 import streamlit as st
 
-from points.common.errors import DomainError
 from ui import auth
-from ui.i18n import error_text, t
+from ui.attempt import attempt_step
+from ui.i18n import t
 from ui.privacy_panel import privacy_panel
 
 user = auth.current_user()
@@ -20,11 +20,7 @@ if submitted:
     if new != repeat:
         st.error(t("error.password_mismatch"))
     else:
-        try:
-            auth.change_password(user, old_password=old, new_password=new)
-        except DomainError as error:
-            st.error(error_text(error))
-        else:
+        if attempt_step(lambda: auth.change_password(user, old_password=old, new_password=new)).ok:
             st.success(t("accounts.password_changed_others_out"))
 
 if user.role == "resident":

@@ -10,10 +10,9 @@ from points.catalogue.actions import loggable_actions
 from points.catalogue.carbon import INTEGER_UNITS, MAX_QUANTITY
 from points.claims.lifecycle import MAX_DAYS_BACK, MAX_NOTE, occurred_at_for, prepare_photo, submit_claim
 from points.common.clock import local_day, utcnow
-from points.common.errors import DomainError
 from ui import auth
-from ui.attempt import attempt
-from ui.i18n import error_text, t
+from ui.attempt import attempt, attempt_step
+from ui.i18n import t
 from ui.ledger_text import action_name, limits_text, outcome_messages, preview_text, source_text, unit_label
 from ui.nav import page_link
 
@@ -30,15 +29,6 @@ def prefill_from_link(actions: dict) -> None:
     st.session_state["log_note"] = st.query_params.get("note", "")[:MAX_NOTE]
     for name in ("action", "quantity", "note"):
         st.query_params.pop(name, None)
-
-
-def prepared_photo(upload):
-    """The upload judged and re-encoded now, before the write transaction opens; a refusal ends the run."""
-    try:
-        return prepare_photo(upload.getvalue() if upload else None)
-    except DomainError as error:
-        st.error(error_text(error))
-        st.stop()
 
 
 def start_over() -> None:
@@ -85,10 +75,12 @@ if action.provisional:
     st.caption(t("ledger.provisional"))
 
 if st.button(t("ledger.submit"), type="primary", key="log_submit"):
-    evidence = prepared_photo(photo)
+    evidence = attempt_step(lambda: prepare_photo(photo.getvalue() if photo else None))  # before the write opens
+    if not evidence.ok:
+        st.stop()
     result = attempt(lambda session: submit_claim(
         session, user_id=user.id, action_code=code, quantity=float(quantity), occurred_at=occurred_at_for(day),
-        idempotency_key=st.session_state["log_key"], note=note, photo=evidence))
+        idempotency_key=st.session_state["log_key"], note=note, photo=evidence.value))
     if result.ok:
         st.session_state["log_outcome"] = outcome_messages(result.value, action)
         st.rerun()

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, and_, col, func, or_, select
 
 from db.config import get_settings
-from db.engine import is_sqlite, locked
+from db.engine import insert_for, locked
 from db.models import SignInThrottle
 
 FORGET_AFTER = timedelta(days=1)  # rows quiet this long are deleted: no run outlives its window by that much
@@ -84,15 +83,11 @@ def wait_seconds(session: Session, *, counters: list[Counter], now: datetime) ->
     return math.ceil((max(until) - now).total_seconds()) if until else 0
 
 
-def _insert(session: Session):
-    """An INSERT of the database's own dialect: both have ON CONFLICT DO NOTHING, the generic one has not."""
-    return (sqlite if is_sqlite(session.get_bind()) else postgresql).insert(SignInThrottle)
-
-
 def _locked_row(session: Session, *, item: Counter, now: datetime) -> SignInThrottle:
     """The counter's row, created if missing and locked: two processes recording at once both count."""
-    session.execute(_insert(session).values(scope=item.rule.scope, client=item.client, account=item.account,
-                                            events=0, last_at=now).on_conflict_do_nothing())
+    new_row = insert_for(session, SignInThrottle).values(scope=item.rule.scope, client=item.client,
+                                                         account=item.account, events=0, last_at=now)
+    session.execute(new_row.on_conflict_do_nothing())
     query = select(SignInThrottle).where(_is(item))
     return session.exec(locked(session, query).execution_options(populate_existing=True)).one()
 

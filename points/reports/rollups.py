@@ -12,11 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
-from db.engine import is_sqlite, locked, read_session, write_session
+from db.engine import insert_for, locked, read_session, write_session
 from db.models import DailyRollup, LedgerEntry, MonthlyRollup, RollupWatermark, User
 from points.common.clock import city_zone, utcnow
 from points.ledger.settled import committed_max_id
@@ -28,8 +26,7 @@ RollupKey = tuple[str, str, str, str]  # day (or month), district, action_code, 
 
 def lock_watermark(session: Session) -> RollupWatermark:
     """Create the watermark row if missing and lock it, so two refreshes never fold the same entries."""
-    upsert = sqlite_insert if is_sqlite(session.get_bind()) else pg_insert
-    session.execute(upsert(RollupWatermark).values(name=WATERMARK, last_entry_id=0, updated_at=utcnow())
+    session.execute(insert_for(session, RollupWatermark).values(name=WATERMARK, last_entry_id=0, updated_at=utcnow())
                     .on_conflict_do_nothing(index_elements=["name"]))
     mark = select(RollupWatermark).where(col(RollupWatermark.name) == WATERMARK)
     return session.execute(locked(session, mark)).scalar_one()

@@ -8,7 +8,7 @@ from db.models import Checkpoint, User
 from points.checkin.personal_code import issue_code, read_code
 from points.checkin.tokens import poster_token
 from points.common.clock import utcnow
-from tests.support.checkin import load_city, make_checkpoint, points_of, scan
+from tests.support.checkin import load_city, make_checkpoint, organiser_form, points_of, save_form, scan
 
 CHECKIN = "pages/public/checkin.py"
 
@@ -115,13 +115,9 @@ def test_resident_signs_up_for_an_event(make_user, open_page):
 def test_organiser_creates_a_draft_event(make_user, open_page):
     load_city()
     organizer = make_user("olga", role="organizer")
-    app = open_page("pages/organizer/organize.py", organizer)
-    app.text_input[0].input("白鹭洲清洁")
-    app.text_input[1].input("Bailuzhou clean-up")
-    app.number_input[0].set_value(24.47605)
-    app.number_input[1].set_value(118.08745)
-    [save] = [button for button in app.button if button.label == "Save"]
-    save.click().run()
+    app = organiser_form(open_page, organizer, title_zh="白鹭洲清洁", title_en="Bailuzhou clean-up",
+                         at={"lat": 24.47605, "lon": 118.08745})
+    save_form(app)
     assert not app.exception
     with read_session() as session:
         created = session.execute(select(Checkpoint)).scalar_one()
@@ -131,11 +127,8 @@ def test_organiser_creates_a_draft_event(make_user, open_page):
 def test_organiser_form_refuses_a_point_outside_xiamen(make_user, open_page):
     load_city()
     organizer = make_user("olga", role="organizer")
-    app = open_page("pages/organizer/organize.py", organizer)
-    app.text_input[0].input("清洁")
-    app.text_input[1].input("Clean-up")
-    [save] = [button for button in app.button if button.label == "Save"]
-    save.click().run()
+    app = organiser_form(open_page, organizer, title_zh="清洁", title_en="Clean-up")
+    save_form(app)
     assert "Choose a place or give a point in Xiamen" in texts(app)
     with read_session() as session:
         assert session.execute(select(Checkpoint)).first() is None

@@ -11,7 +11,7 @@ from db.models import Checkpoint
 from points.checkin import checkpoints
 from points.common.clock import local_day, utcnow
 from points.common.errors import DomainError
-from tests.support.checkin import ZHONGSHAN_PARK, load_city
+from tests.support.checkin import ZHONGSHAN_PARK, load_city, organiser_form, save_form
 
 NOW = datetime(2027, 6, 1, 2, 0, tzinfo=UTC)
 TWO_YEARS_ON = datetime(2029, 6, 1, 2, 0, tzinfo=UTC)
@@ -108,16 +108,11 @@ def test_editing_an_event_to_end_in_2999_is_refused_and_the_event_is_unchanged(m
 def test_the_organiser_form_shows_the_limit_and_saves_nothing(make_user, open_page):
     load_city()
     organizer = make_user("olga", role="organizer")
-    app = open_page("pages/organizer/organize.py", organizer)
-    app.text_input[0].input("清洁")
-    app.text_input[1].input("Clean-up")
-    app.number_input[0].set_value(ZHONGSHAN_PARK["lat"])
-    app.number_input[1].set_value(ZHONGSHAN_PARK["lon"])
+    app = organiser_form(open_page, organizer, title_zh="清洁", title_en="Clean-up", at=ZHONGSHAN_PARK)
     three_years_on = local_day(utcnow()).replace(year=local_day(utcnow()).year + 3, day=1)
     for day in app.date_input:  # the start and the end, on the same day three years from now
         day.set_value(three_years_on)
-    [save] = [button for button in app.button if button.label == "Save"]
-    save.click().run()
+    save_form(app)
     assert not app.exception
     assert "A checkpoint can start at most 2 years from now" in " ".join(error.value for error in app.error)
     assert checkpoint_count() == 0

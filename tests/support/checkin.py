@@ -42,3 +42,20 @@ def check_out(user_id: int, checkpoint_id: int, *, now: datetime):
 def points_of(user_id: int) -> int:
     with read_session() as session:
         return session.get(Balance, user_id).points
+
+
+def organiser_form(open_page, organizer, *, title_zh: str, title_en: str, at: dict | None = None):
+    """The organiser's checkpoint form, opened and filled with titles (and a point when given), not yet saved."""
+    app = open_page("pages/organizer/organize.py", organizer)
+    app.text_input[0].input(title_zh)
+    app.text_input[1].input(title_en)
+    if at is not None:
+        app.number_input[0].set_value(at["lat"])
+        app.number_input[1].set_value(at["lon"])
+    return app
+
+
+def save_form(app) -> None:
+    [save] = [button for button in app.button if button.label == "Save"]
+    save.click().run()
+
