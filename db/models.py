@@ -74,6 +74,8 @@ class ActionType(SQLModel, table=True):
     year: str = Field(default="", max_length=16)
     confidence: str = Field(default="", max_length=16)
     provisional: bool = Field(default=False)
+    self_share: float = Field(default=1.0, description="share of the credit a self-report earns (verified: all)")
+    self_daily_cap: float | None = Field(default=None, description="units a user may self-report per local day")
     active: bool = Field(default=True)
     created_at: datetime = _when()
 
@@ -152,6 +154,10 @@ class Claim(SQLModel, table=True):
     reviewed_at: datetime | None = _when(nullable=True)
     idempotency_key: str = Field(max_length=120, unique=True)
     created_at: datetime = _when(index=True)
+    # Where the claim came from: self (typed by the resident), checkpoint (a scanned QR), staff (an attendant),
+    # partner (a partner system's verified event, partner_id names it).
+    source: str = Field(default="self", max_length=16)
+    partner_id: int | None = Field(default=None, foreign_key="partner.id")
 
 
 class CheckIn(SQLModel, table=True):
@@ -322,3 +328,93 @@ class SignInThrottle(SQLModel, table=True):
     events: int = Field(default=0)
     last_at: datetime = _when(index=True)
     blocked_until: datetime | None = _when(nullable=True)
+
+
+class Partner(SQLModel, table=True):
+    """A system that reports what residents did (metro, bike share, recycling machine, utility)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    kind: str = Field(max_length=24)  # transit, bike_share, recycling_machine, utility, other
+    actions: list = Field(default_factory=list, sa_type=JSON)  # catalogue codes it may report
+    status: str = Field(default="active", max_length=16)  # active, disabled
+    rate_limit_per_minute: int = Field(default=120)
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+class PartnerKey(SQLModel, table=True):
+    """A partner's signing key. Only a random salt is stored: the secret is derived from it with the server
+    secret, so a copy of the database alone cannot sign. A rotated-out key keeps working until valid_until."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    partner_id: int = Field(foreign_key="partner.id", index=True)
+    salt: str = Field(max_length=64)
+    created_at: datetime = _when()
+    valid_until: datetime | None = _when(nullable=True)
+
+
+class PartnerLinkCode(SQLModel, table=True):
+    """A one-time code a resident (or a service desk for them) made to link a partner account; issuing it is
+    the resident's consent, recorded with the consent text's version."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    partner_id: int = Field(foreign_key="partner.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    consent_version: str = Field(max_length=16)
+    method: str = Field(default="portal", max_length=16)  # portal (the resident), desk (an operator in person)
+    operator: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _when()
+    expires_at: datetime = Field(sa_type=AwareDateTime)
+    used_at: datetime | None = _when(nullable=True)
+
+
+class PartnerLink(SQLModel, table=True):
+    """A resident's partner account (subject), with consent given and, once unlinked, withdrawn: kept forever
+    as the consent history; only links with withdrawn_at empty credit."""
+
+    __table_args__ = (
+        Index("ux_partnerlink_active_subject", "partner_id", "subject", unique=True,
+              sqlite_where=text("withdrawn_at IS NULL"), postgresql_where=text("withdrawn_at IS NULL")),
+        Index("ux_partnerlink_active_user", "partner_id", "user_id", unique=True,
+              sqlite_where=text("withdrawn_at IS NULL"), postgresql_where=text("withdrawn_at IS NULL")),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    partner_id: int = Field(foreign_key="partner.id")
+    user_id: int = Field(foreign_key="user.id", index=True)
+    subject: str = Field(max_length=128)
+    code_id: int | None = Field(default=None, foreign_key="partnerlinkcode.id")
+    consent_version: str = Field(max_length=16)
+    method: str = Field(default="portal", max_length=16)
+    consent_given_at: datetime = _when()
+    withdrawn_at: datetime | None = _when(nullable=True)
+    withdrawn_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class PartnerEvent(SQLModel, table=True):
+    """An event a partner sent that used up its id (credited or over the cap): a resend is a duplicate.
+    Refused events are not kept, so a partner can fix and resend them; the tally counts them."""
+
+    __table_args__ = (UniqueConstraint("partner_id", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    partner_id: int = Field(foreign_key="partner.id")
+    external_id: str = Field(max_length=128)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    action_code: str = Field(max_length=40)
+    quantity: float
+    occurred_at: datetime = Field(sa_type=AwareDateTime)
+    outcome: str = Field(max_length=24)
+    points: int = Field(default=0)
+    claim_id: int | None = Field(default=None, foreign_key="claim.id")
+    received_at: datetime = _when()
+
+
+class PartnerTally(SQLModel, table=True):
+    """Reconciliation per partner, local day received and outcome (duplicates and refusals included)."""
+
+    partner_id: int = Field(foreign_key="partner.id", primary_key=True)
+    day: str = Field(primary_key=True, max_length=10)
+    outcome: str = Field(primary_key=True, max_length=24)
+    events: int = Field(default=0)
+    points: int = Field(default=0)

@@ -23,6 +23,7 @@ APPEND_ONLY = {
     "ledgerentry": "the ledger: a mistake is undone by a reversal entry, never by an edit",
     "auditlog": "what admins and organisers did, as it happened",
     "eventsignup": "a resident's sign-up for an event; nothing changes it afterwards",
+    "partnerevent": "a partner's event that used its id; a resend is a duplicate, nothing changes it",
 }
 UPDATED = {
     "user": "failed sign-ins and lockout, profile, password, role, disabling, erasure by anonymising",
@@ -39,6 +40,11 @@ UPDATED = {
     "anomalyflag": "resolved or dismissed by review",
     "dailyrollup": "new entries are added into the day's existing row",
     "monthlyrollup": "new entries are added into the month's existing row",
+    "partner": "status, allowed actions and rate limit, changed by admins (audited)",
+    "partnerkey": "a rotated-out key gets its end of overlap (valid_until)",
+    "partnerlinkcode": "a one-time link code is marked used",
+    "partnerlink": "unlinking records the withdrawal of consent; the row stays as history",
+    "partnertally": "each batch adds its counts into the day's row per outcome",
     "rollupwatermark": "how far the rollups have folded the ledger; locked (FOR UPDATE) while folding",
 }
 DELETED = {  # these rows are also updated
