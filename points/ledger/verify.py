@@ -8,15 +8,21 @@ entries and roll the Balance back, and every chain still verifies. `ledger_head_
 import hashlib
 from dataclasses import dataclass
 from itertools import groupby
+from operator import attrgetter
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlmodel import Session, col
 
+from db.config import get_settings
 from db.models import Balance, LedgerEntry
 from points.common.roles import STAFF_READERS, require_role
 from points.ledger.chain import GENESIS_HASH, canonical_json, chain_hash
 
 STREAM_BATCH = 2000
+# Plain rows, not ORM objects: verification reads every entry once and building an object each costs more than
+# hashing it. The secret is read once per run too (settings come from the environment on every call).
+_entry: Table = LedgerEntry.__table__  # type: ignore[attr-defined]
+ENTRY_ROWS = select(*_entry.c)
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ class VerifyReport:
     first_bad: BadEntry | None = None
 
 
-def _check_chain(user_id: int, entries, balance: Balance | None) -> tuple[int, BadEntry | None]:
+def _check_chain(user_id: int, entries, balance: Balance | None, secret: str) -> tuple[int, BadEntry | None]:
     """Walk one user's entries in seq order; the first entry that breaks the chain or the sums is named."""
     prev_hash, points, co2e_g, count = GENESIS_HASH, 0, 0, 0
     for expected_seq, entry in enumerate(entries, start=1):
@@ -44,7 +50,7 @@ def _check_chain(user_id: int, entries, balance: Balance | None) -> tuple[int, B
             return count, BadEntry(user_id, expected_seq, "missing", f"found seq {entry.seq} next")
         if entry.prev_hash != prev_hash:
             return count, BadEntry(user_id, entry.seq, "prev_hash", "prev_hash differs from the previous hash")
-        if chain_hash(prev_hash, entry) != entry.hash:
+        if chain_hash(prev_hash, entry, secret) != entry.hash:
             return count, BadEntry(user_id, entry.seq, "hash",
                                    f"hash differs from the content of entry id {entry.id} (edited or renumbered)")
         points, co2e_g = points + entry.points, co2e_g + entry.co2e_g
@@ -62,26 +68,25 @@ def _check_chain(user_id: int, entries, balance: Balance | None) -> tuple[int, B
 
 def verify_user(session: Session, *, user_id: int) -> VerifyReport:
     """One resident's own chain, for the receipt on the statement page."""
-    entries = session.execute(select(LedgerEntry).where(col(LedgerEntry.user_id) == user_id)
-                              .order_by(col(LedgerEntry.seq))).scalars()
-    count, bad = _check_chain(user_id, entries, session.get(Balance, user_id))
+    entries = session.execute(ENTRY_ROWS.where(_entry.c.user_id == user_id).order_by(_entry.c.seq))
+    count, bad = _check_chain(user_id, entries, session.get(Balance, user_id), get_settings().secret)
     return VerifyReport(ok=bad is None, users=1, entries=count, first_bad=bad)
 
 
 def verify_ledger(session: Session) -> VerifyReport:
     """Every user's chain and balance; stops at the first bad entry in (user, seq) order."""
     balances = {balance.user_id: balance for balance in session.execute(select(Balance)).scalars()}
-    rows = session.execute(select(LedgerEntry).order_by(col(LedgerEntry.user_id), col(LedgerEntry.seq))
-                           .execution_options(yield_per=STREAM_BATCH)).scalars()
-    total, seen = 0, set()
-    for user_id, entries in groupby(rows, key=lambda entry: entry.user_id):
+    rows = session.execute(ENTRY_ROWS.order_by(_entry.c.user_id, _entry.c.seq)
+                           .execution_options(yield_per=STREAM_BATCH))
+    total, seen, secret = 0, set(), get_settings().secret
+    for user_id, entries in groupby(rows, key=attrgetter("user_id")):
         seen.add(user_id)
-        count, bad = _check_chain(user_id, entries, balances.get(user_id))
+        count, bad = _check_chain(user_id, entries, balances.get(user_id), secret)
         total += count
         if bad is not None:
             return VerifyReport(ok=False, users=len(seen), entries=total, first_bad=bad)
     for user_id in sorted(set(balances) - seen):
-        count, bad = _check_chain(user_id, [], balances[user_id])
+        count, bad = _check_chain(user_id, [], balances[user_id], secret)
         if bad is not None:
             return VerifyReport(ok=False, users=len(seen), entries=total, first_bad=bad)
     return VerifyReport(ok=True, users=len(balances), entries=total)
