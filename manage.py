@@ -3,9 +3,11 @@ one-line reason on failure."""
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
 from points.common.errors import DomainError
 from points.common.roles import RESIDENT, ROLES
+from points.partners.registry import PARTNER_KINDS
 
 
 def cmd_migrate(_args) -> str:
@@ -92,6 +94,18 @@ def cmd_ledger_head(args) -> str:
     return line
 
 
+def cmd_backup(args) -> str:
+    from db.backup import backup
+
+    return backup(Path(args.out))
+
+
+def cmd_restore(args) -> str:
+    from db.backup import restore
+
+    return restore(Path(args.file)) + "; run `python manage.py migrate` if the backup predates this version"
+
+
 def cmd_export_ledger(args) -> str:
     from db.engine import read_session
     from points.ledger.export import ledger_csv
@@ -147,6 +161,105 @@ def cmd_refresh_rollups(_args) -> str:
             f"anomaly flags: {flags} new")
 
 
+def cmd_create_partner(args) -> str:
+    """The secret is printed once here and never again (only a salt is stored)."""
+    from db.engine import write_session
+    from db.migrate import upgrade
+    from points.partners.registry import create_partner
+
+    upgrade()
+    with write_session() as session:
+        issued = create_partner(session, actor_id=None, name=args.name, kind=args.kind,
+                                actions=args.actions.split(","), rate_limit_per_minute=args.rate_limit)
+    return f"partner_id={issued.partner.id}\nsecret={issued.secret}"
+
+
+def cmd_rotate_partner_key(args) -> str:
+    """A new secret, printed once; the keys valid before stay valid for the overlap."""
+    from datetime import timedelta
+
+    from db.engine import write_session
+    from points.common.clock import utcnow
+    from points.partners.registry import partner_by_name, rotate_key
+
+    now = utcnow()
+    overlap = timedelta(hours=args.overlap_hours)
+    with write_session() as session:
+        partner = partner_by_name(session, name=args.name)
+        issued = rotate_key(session, actor_id=None, partner_id=partner.id, overlap=overlap, now=now)
+    return (f"partner_id={issued.partner.id}\nsecret={issued.secret}\n"
+            f"old keys valid until {(now + overlap).isoformat(timespec='seconds')}")
+
+
+def cmd_link_code(args) -> str:
+    """For a service desk: the resident is there in person and consents; the operator is recorded."""
+    from db.engine import write_session
+    from points.accounts.users import find_user
+    from points.common.clock import utcnow
+    from points.partners.links import CODE_LIFETIME, issue_link_code
+    from points.partners.registry import partner_by_name
+
+    now = utcnow()
+    with write_session() as session:
+        user = find_user(session, username=args.username)
+        if user is None or user.id is None:
+            raise DomainError("unknown_user", user=args.username)
+        partner = partner_by_name(session, name=args.partner)
+        code = issue_link_code(session, user_id=user.id, partner_id=partner.id, method="desk",
+                               operator=args.operator or getpass.getuser(), now=now)
+    return f"{code}\nvalid until {(now + CODE_LIFETIME).isoformat(timespec='seconds')}"
+
+
+def cmd_link_city_account(args) -> str:
+    """The only way a staff role reaches a city sign-in: the provider's claims never grant one (README, City
+    sign-in). Issuer and subject exactly as the provider's ID token says them; the audit log records who ran it."""
+    from db.engine import write_session
+    from points.accounts.sso import map_account
+
+    with write_session() as session:
+        row = map_account(session, username=args.username, issuer=args.issuer, subject=args.subject,
+                          operator=args.operator or getpass.getuser())
+        return f"city account {row.subject} at {row.issuer} now signs in as {args.username}"
+
+
+def _stderr_counter(total: int):
+    """Progress on stderr, one line rewritten in place (tqdm is not a dependency)."""
+    def show(done: int) -> None:
+        print(f"\r{done}/{total} rows", end="\n" if done >= total else "", file=sys.stderr, flush=True)
+    return show
+
+
+def _import_report(results, *, heading: str) -> str:
+    """The rows not credited (with their row number), then a table of outcomes and the points."""
+    from collections import Counter
+
+    from points.partners.events import OUTCOMES
+
+    listed = [f"row {result.row} id={result.id!r}: {result.outcome}" + (f" ({result.problem})" if result.problem
+                                                                          else "")
+              for result in results if result.outcome not in ("credited", "duplicate")]
+    counts = Counter(result.outcome for result in results)
+    table = [f"{'outcome':<20}{'rows':>8}", *(f"{outcome:<20}{counts[outcome]:>8}" for outcome in OUTCOMES),
+             f"{'points':<20}{sum(result.points for result in results):>8}"]
+    return "\n".join([*listed, heading, *table])
+
+
+def cmd_import_partner(args) -> str:
+    """Parse the whole file first, then import in chunks; rows not credited are listed with their row number."""
+    from db.engine import read_session
+    from points.partners.imports import import_events, read_events_csv
+    from points.partners.registry import partner_by_name
+
+    with open(args.file, encoding="utf-8-sig", newline="") as lines:
+        parsed = read_events_csv(lines)
+    with read_session() as session:
+        partner = partner_by_name(session, name=args.partner)
+    total = len(parsed.events) + len(parsed.malformed)
+    results = import_events(parsed, partner_id=partner.id, dry_run=args.dry_run, progress=_stderr_counter(total))
+    heading = "dry run, nothing written" if args.dry_run else f"imported {total} rows for {partner.name}"
+    return _import_report(results, heading=heading)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -172,6 +285,14 @@ def build_parser() -> argparse.ArgumentParser:
     head.add_argument("--append", metavar="FILE", help="also append an anchor of every entry so far to FILE, "
                       "to keep outside the database")
     head.set_defaults(run=cmd_ledger_head)
+    backup = commands.add_parser("backup", help="write a consistent backup of the database while the portal runs "
+                                 "(SQLite online backup; pg_dump's custom format on PostgreSQL)")
+    backup.add_argument("--out", required=True, help="the backup file to write")
+    backup.set_defaults(run=cmd_backup)
+    restore = commands.add_parser("restore", help="replace the database with a backup (one transaction on "
+                                  "PostgreSQL); refuses a file that is not one")
+    restore.add_argument("file", help="a file written by `backup`")
+    restore.set_defaults(run=cmd_restore)
     export = commands.add_parser("export-ledger", help="write every ledger entry to a CSV file")
     export.add_argument("--out", required=True)
     export.set_defaults(run=cmd_export_ledger)
@@ -185,6 +306,37 @@ def build_parser() -> argparse.ArgumentParser:
     feed.set_defaults(run=cmd_credit_feed)
     commands.add_parser("refresh-rollups", help="fold new ledger entries into the dashboard's rollups and raise "
                         "anomaly flags").set_defaults(run=cmd_refresh_rollups)
+    partner = commands.add_parser("create-partner", help="register a partner system; prints its id and its "
+                                  "secret, once")
+    partner.add_argument("name")
+    partner.add_argument("--kind", default="other", choices=PARTNER_KINDS)
+    partner.add_argument("--actions", required=True, help="catalogue codes it may report, comma-separated")
+    partner.add_argument("--rate-limit", type=int, default=120, help="requests per minute")
+    partner.set_defaults(run=cmd_create_partner)
+    rotate = commands.add_parser("rotate-partner-key", help="a new secret for a partner, printed once; the old "
+                                 "key keeps working for the overlap")
+    rotate.add_argument("name")
+    rotate.add_argument("--overlap-hours", type=float, default=24)
+    rotate.set_defaults(run=cmd_rotate_partner_key)
+    link = commands.add_parser("link-code", help="a one-time code linking a resident's partner account, "
+                               "consent given in person at a service desk")
+    link.add_argument("username")
+    link.add_argument("partner")
+    link.add_argument("--operator", help="who took the consent (default: the login running this)")
+    link.set_defaults(run=cmd_link_code)
+    city = commands.add_parser("link-city-account", help="let a city account (OpenID Connect issuer and "
+                               "subject) sign in as this account, whatever its role")
+    city.add_argument("username")
+    city.add_argument("--issuer", required=True)
+    city.add_argument("--subject", required=True)
+    city.add_argument("--operator", help="who asked for the mapping (default: the login running this)")
+    city.set_defaults(run=cmd_link_city_account)
+    imports = commands.add_parser("import-partner", help="credit a partner's CSV file (id,subject,action,quantity,"
+                                  "occurred_at); re-running it writes nothing")
+    imports.add_argument("file")
+    imports.add_argument("--partner", required=True)
+    imports.add_argument("--dry-run", action="store_true", help="show the outcomes, write nothing")
+    imports.set_defaults(run=cmd_import_partner)
     return parser
 
 

@@ -1,7 +1,7 @@
 """python -m bench dashboard [--entries N] [--users N] [--database-url URL]
 
 Bulk-inserts a synthetic city (users, a million ledger entries, check-ins), folds the rollups, then times the
-dashboard's and the ledger browser's queries as server time (median and 95th percentile). Target: the
+dashboard's, the leaderboards' and the ledger browser's queries as server time (median and 95th percentile). Target: the
 dashboard under 300 ms. Synthetic entries carry placeholder hashes: this measures reads, not the chain.
 """
 import argparse
@@ -66,8 +66,8 @@ def build(args) -> None:
     with get_engine().begin() as connection:
         insert_batches(connection, User.__table__, (
             dict(username=f"bench{i}", display_name=f"Bench {i}", password_hash="x", role="resident",
-                 district=DISTRICTS[i % len(DISTRICTS)], failed_signins=0, disabled=False, leaderboard_opt_in=False,
-                 created_at=start) for i in range(args.users)))
+                 district=DISTRICTS[i % len(DISTRICTS)], failed_signins=0, disabled=False,
+                 leaderboard_opt_in=i % 3 == 0, nickname=f"N{i}", created_at=start) for i in range(args.users)))
         insert_batches(connection, ActionType.__table__, (
             dict(code=code, version=1, current=True, category=category, name_zh=code, name_en=code, unit="u",
                  factor_g=50.0, factor_kind="reduction", credit_share=1.0, verification="self", source="bench",
@@ -132,6 +132,7 @@ def run(args) -> int:
     from points.ledger.browser import LedgerFilter, browse
     from points.reports.dashboard import city_dashboard, open_data_csv
     from points.reports.rollups import refresh_rollups
+    from points.score.leaderboard import PERIODS, board
 
     upgrade()
     began = time.perf_counter()
@@ -168,5 +169,9 @@ def run(args) -> int:
                                    ("ledger page, status=reversed", LedgerFilter(status="reversed"), None)):
         timed(label, args.runs, read(lambda s, f=filters, b=before: browse(s, actor_id=admin.id, filters=f,
                                                                               before_id=b)))
+    for period in PERIODS:
+        timed(f"leaderboard, {period}", args.runs, read(lambda s, p=period: board(s, period=p, viewer_id=42)))
+        timed(f"leaderboard, {period}, one district", args.runs,
+              read(lambda s, p=period: board(s, period=p, district=DISTRICTS[0], viewer_id=42)))
     print(f"target: dashboard under 300 ms -> {'met' if result < 300 else 'NOT met'} ({result:.1f} ms median)")
     return 0

@@ -134,8 +134,11 @@ CLAIM_PHOTO = Column("photo", LargeBinary, nullable=True)
 
 class Claim(SQLModel, table=True):
     __mapper_args__ = {"properties": {"photo": deferred(CLAIM_PHOTO)}}
+    # Every credit reads the resident's day for that action (caps, one trip one credit): one index range,
+    # however long the resident's history; user_id first, so it serves every lookup by user too.
+    __table_args__ = (Index("ix_claim_user_day", "user_id", "local_day", "action_code"),)
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
     action_type_id: int = Field(foreign_key="actiontype.id")
     action_code: str = Field(max_length=40, index=True)
     quantity: float
@@ -307,6 +310,22 @@ class RollupWatermark(SQLModel, table=True):
     updated_at: datetime = _when()
 
 
+class EarnedWeek(SQLModel, table=True):
+    """Points a user earned in a local week (credits minus reversed credits; spending never counts), folded with
+    the rollups: the weekly leaderboard reads one row per resident active that week, not the week's ledger."""
+
+    week: str = Field(primary_key=True, max_length=10)  # the week's Monday, local date
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    points: int = Field(default=0)
+
+
+class EarnedTotal(SQLModel, table=True):
+    """Points a user earned ever, folded with the rollups: the all-time leaderboard never sums the ledger."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    points: int = Field(default=0)
+
+
 class AuditLog(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     actor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
@@ -418,3 +437,17 @@ class PartnerTally(SQLModel, table=True):
     outcome: str = Field(primary_key=True, max_length=24)
     events: int = Field(default=0)
     points: int = Field(default=0)
+
+
+class ExternalIdentity(SQLModel, table=True):
+    """A city account (OpenID Connect issuer and subject) that signs in as one portal user. The e-mail is never
+    the identity: a provider may reassign or change it, the (issuer, subject) pair it may not."""
+
+    __table_args__ = (UniqueConstraint("issuer", "subject"), UniqueConstraint("user_id", "issuer"))
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    issuer: str = Field(max_length=255)
+    subject: str = Field(max_length=255)
+    created_at: datetime = _when()
+    last_sign_in_at: datetime = _when()
+    last_token_issued_at: datetime = Field(sa_type=AwareDateTime, description="iat of the last ID token used")

@@ -45,12 +45,15 @@ UPDATED = {
     "partnerlinkcode": "a one-time link code is marked used",
     "partnerlink": "unlinking records the withdrawal of consent; the row stays as history",
     "partnertally": "each batch adds its counts into the day's row per outcome",
+    "externalidentity": "each city sign-in records when it happened and which ID token it used",
+    "earnedweek": "a week's earned points are added into the resident's existing row",
+    "earnedtotal": "earned points are added into the resident's existing row",
     "rollupwatermark": "how far the rollups have folded the ledger; locked (FOR UPDATE) while folding",
 }
 DELETED = {  # these rows are also updated
     "signinthrottle": "runs of failed sign-ins are forgotten after a good sign-in or a quiet day",
 }
-READ_ONLY = {"alembic_version": "every start and /healthz compare the revision; only the owner migrates"}
+READ_ONLY = {"alembic_version": "every start and /readyz compare the revision; only the owner migrates"}
 SETTLE_FUNCTION = "green_egret_settle_ledger()"
 
 

@@ -59,8 +59,9 @@ def current_user() -> User | None:
     return user
 
 
-def _remember(signed: signin.SignedIn) -> None:
-    """This browser is now signed in; the cookie follows through the hand-off, the notice on the next run."""
+def remember(signed: signin.SignedIn) -> None:
+    """This browser is now signed in (by password, registration or the city account); the cookie follows through
+    the hand-off, the notice on the next run."""
     _forget()
     st.session_state["sid"] = signin.session_id_for_token(signed.token)
     st.session_state["user_id"] = signed.user.id
@@ -74,7 +75,7 @@ def _remember(signed: signin.SignedIn) -> None:
 def sign_in(username: str, password: str) -> User:
     """Check the password (outside any write), open a server-side session and queue the cookie hand-off."""
     signed = signin.sign_in(username=username, password=password, client=client_address())
-    _remember(signed)
+    remember(signed)
     return signed.user
 
 
@@ -82,7 +83,7 @@ def register(*, username: str, display_name: str, password: str, leaderboard_opt
     """Create a resident account from this browser and sign it in, in the same short write."""
     signed = signin.register(client=client_address(), username=username, display_name=display_name,
                              password=password, language=current_language(), leaderboard_opt_in=leaderboard_opt_in)
-    _remember(signed)
+    remember(signed)
     return signed.user
 
 

@@ -1,7 +1,9 @@
-"""Routes served beside Streamlit through st.App: health check and the sign-in cookie."""
+"""Routes served beside Streamlit through st.App: liveness and readiness, the sign-in cookie, the ledger export
+and the partner API."""
 import json
 from datetime import date
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -15,13 +17,22 @@ from points.common.roles import STAFF_READERS, require_role
 from points.ledger.browser import LedgerFilter, filtered_query
 from points.ledger.export import export_csv
 from ui.client import forwarded_client
+from ui.partner_api import PARTNER_ROUTES
 from ui.vendor_assets import VENDOR_MOUNT
 
 COOKIE_MAX_AGE = int(signin.ABSOLUTE_LIFETIME.total_seconds())
 LEDGER_EXPORT_PATH = "/admin/ledger.csv"
 
 
-async def healthz(_request: Request) -> JSONResponse:
+def healthz(_request: Request) -> JSONResponse:
+    """Liveness: the process answers. No database here, so a slow database never makes a proxy kill a healthy
+    replica; readiness is /readyz."""
+    return JSONResponse({"status": "ok"})
+
+
+def readyz(_request: Request) -> JSONResponse:
+    """Readiness: the database answers and is migrated to head. A plain function, so Starlette runs it in its
+    thread pool: a slow database never stalls the event loop that serves every session of this process."""
     try:
         revision = current_revision()  # connects and reads alembic_version: an unreachable database fails here
     except Exception as error:  # the probe reports, it never raises
@@ -47,6 +58,18 @@ def cookie_secure(request: Request) -> bool:
     return settings.cookie_secure or request.url.scheme == "https" or (forwarded or "").lower() == "https"
 
 
+def _redeem_handoff(handoff: str) -> str | None:
+    """In Starlette's thread pool (as every database call of these async routes): a write waiting on the
+    database must not stall the event loop that serves every session of this process."""
+    with write_session() as session:
+        return signin.cookie_for_handoff(session, handoff=handoff)
+
+
+def _end_session(session_id: str | None) -> None:
+    with write_session() as session:
+        signin.end_session(session, session_id=session_id)
+
+
 async def open_session(request: Request) -> Response:
     if not _same_origin(request):
         return Response(status_code=403)
@@ -54,8 +77,7 @@ async def open_session(request: Request) -> Response:
         handoff = json.loads(await request.body()).get("handoff", "")
     except (ValueError, AttributeError):
         return Response(status_code=400)
-    with write_session() as session:
-        cookie = signin.cookie_for_handoff(session, handoff=str(handoff))
+    cookie = await run_in_threadpool(_redeem_handoff, str(handoff))
     if cookie is None:
         return Response(status_code=403)
     response = Response(status_code=204)
@@ -68,8 +90,7 @@ async def close_session(request: Request) -> Response:
     if not _same_origin(request):
         return Response(status_code=403)
     session_id = signin.session_id_from_cookie(request.cookies.get(signin.COOKIE_NAME))
-    with write_session() as session:
-        signin.end_session(session, session_id=session_id)
+    await run_in_threadpool(_end_session, session_id)
     response = Response(status_code=204)
     response.delete_cookie(signin.COOKIE_NAME, path="/", httponly=True, samesite="lax", secure=cookie_secure(request))
     return response
@@ -85,7 +106,7 @@ def _filters_from(query) -> LedgerFilter:
                         date_to=day("to"))
 
 
-async def export_ledger(request: Request) -> Response:
+def export_ledger(request: Request) -> Response:
     """The filtered ledger as CSV, streamed chunk by chunk from the database: memory stays flat at any size."""
     session_id = signin.session_id_from_cookie(request.cookies.get(signin.COOKIE_NAME))
     try:
@@ -110,8 +131,10 @@ async def export_ledger(request: Request) -> Response:
 
 ROUTES = [
     Route("/healthz", healthz, methods=["GET"]),
+    Route("/readyz", readyz, methods=["GET"]),
     Route("/auth/session", open_session, methods=["POST"]),
     Route("/auth/signout", close_session, methods=["POST"]),
     Route(LEDGER_EXPORT_PATH, export_ledger, methods=["GET"]),
     VENDOR_MOUNT,
+    PARTNER_ROUTES,
 ]

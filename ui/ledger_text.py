@@ -27,6 +27,18 @@ def factor_text(action: ActionType) -> str:
     return t("ledger.factor_per_unit", grams=number(float(credited_factor_g(action)), 1), unit=unit)
 
 
+def channel_text(channel: str | None, partner_name: str | None = None) -> str:
+    """Where an entry's claim came from, in words ("Partner: demo-metro"); "" for entries without a claim
+    (redemptions, adjustments). A channel this page does not know yet shows as its code."""
+    if channel is None:
+        return ""
+    if channel == "partner":
+        return t("partners_ui.channel.partner", partner=partner_name or "?")
+    key = f"partners_ui.channel.{channel}"
+    text = t(key)
+    return channel if text == key else text
+
+
 def source_text(action: ActionType) -> str:
     return t("ledger.source_line", source=action.source, year=action.year, confidence=action.confidence,
              version=action.version)
@@ -52,6 +64,12 @@ def limits_text(action: ActionType) -> str:
              unit=unit)
 
 
+def cap_text(result: ClaimResult, action: ActionType) -> str:
+    """The cap the claim met: a self-report is held to its own, lower one (points.claims.channels)."""
+    own = action.self_daily_cap if result.claim.source == "self" else None
+    return quantity_text(own if own is not None else action.daily_cap or 0)
+
+
 def outcome_messages(result: ClaimResult, action: ActionType) -> list[tuple[str, str]]:
     """[(kind, text)] to show after a submission: success, info or warning lines, nothing left unsaid."""
     unit = unit_label(action.unit)
@@ -67,7 +85,7 @@ def outcome_messages(result: ClaimResult, action: ActionType) -> list[tuple[str,
         messages.append(("success", t(key, points=number(result.points), grams=grams(result.co2e_g))))
         if result.over_cap_quantity:
             messages.append(("warning", t("ledger.over_cap", over=quantity_text(result.over_cap_quantity),
-                                          cap=quantity_text(action.daily_cap), unit=unit)))
+                                          cap=cap_text(result, action), unit=unit)))
     else:
-        messages.append(("warning", t("ledger.nothing_credited", cap=quantity_text(action.daily_cap), unit=unit)))
+        messages.append(("warning", t("ledger.nothing_credited", cap=cap_text(result, action), unit=unit)))
     return messages

@@ -39,6 +39,7 @@ PAGES: list[PageSpec] = [
     PageSpec("map", "pages/public/map.py", ":material/map:", EVERYONE, "community"),
     PageSpec("trail", "pages/public/trail.py", ":material/hiking:", EVERYONE, "community", hidden=True),
     PageSpec("places", "pages/admin/places.py", ":material/edit_location_alt:", (ADMIN,), "admin"),
+    PageSpec("partners", "pages/admin/partners.py", ":material/handshake:", (ADMIN,), "admin"),
     PageSpec("events", "pages/public/events.py", ":material/volunteer_activism:", EVERYONE, "community"),
     PageSpec("checkin", "pages/public/checkin.py", ":material/qr_code_scanner:", EVERYONE, "act", hidden=True),
     PageSpec("organize", "pages/organizer/organize.py", ":material/event_available:", (ORGANIZER, ADMIN),

@@ -7,7 +7,7 @@ import streamlit as st
 from db.engine import write_session
 from points.accounts import users
 from points.common.errors import DomainError
-from ui import auth
+from ui import auth, sso, sso_trip
 from ui.i18n import LANGUAGES, current_language, error_text, language_from_locale, t
 from ui.nav import PAGES, SIGNED_OUT, PageSpec, default_key
 
@@ -94,7 +94,7 @@ def show_unexpected_error(error: BaseException) -> bool:
 
 def run_portal() -> None:
     st.set_page_config(page_title="Green Egret 白鹭绿积分", page_icon="🌿", layout="wide")
-    user = auth.current_user()
+    user = auth.current_user() or sso.sign_in_from_city()
     choose_language(user)
     page = build_navigation(user.role if user else SIGNED_OUT)
     language_switch()
@@ -103,8 +103,14 @@ def run_portal() -> None:
         auth.show_signin_notice()
         if st.sidebar.button(t("portal.sign_out"), key="sign_out"):
             auth.sign_out()
+            sso.sign_out()
             st.rerun()
     auth.send_cookie_instructions()
+    if user is None and sso.finishing():  # a city account new here: the resident chooses before any page
+        sso.finish_panel()
+        return
+    sso_trip.resume_checkin()  # back from the city's provider with a scan pending: to the check-in page
+    sso.show_notice()
     try:
         page.run()
     except DomainError as error:

@@ -37,7 +37,9 @@ if actions:
         with st.form("edit_factor"):
             factor = st.number_input(t("admin.catalog.factor"), min_value=0.0, value=float(action.factor_g),
                                      key="factor_value")
-            cap = st.number_input(t("admin.catalog.cap"), min_value=0.0, value=action.daily_cap, key="factor_cap")
+            # keyed by action: a fixed key kept the cap of the action shown first and saved it for this one
+            cap = st.number_input(t("admin.catalog.cap"), min_value=0.0, value=action.daily_cap,
+                                  key=f"factor_cap_{code}")
             source = st.text_input(t("admin.catalog.source_required"), max_chars=400, key="factor_source")
             if st.form_submit_button(t("admin.catalog.save_factor")):
                 new = attempt(lambda session: edit_factor(session, actor_id=user.id, code=code, source=source,

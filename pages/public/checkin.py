@@ -1,17 +1,18 @@
-"""Check in by opening a checkpoint's QR link: the link survives sign-in, the address bar is cleaned after."""
+"""Check in by opening a checkpoint's QR link: the link survives sign-in (the city account's round trip too, see
+ui.sso_trip), the address bar is cleaned after."""
 import streamlit as st
 
 from db.engine import write_session
 from points.checkin.decision import check_out, scan
 from points.checkin.tokens import parse_checkpoint_id
 from points.common.errors import DomainError
-from ui import auth
+from ui import auth, sso_trip
 from ui.i18n import error_text, t
 from ui.portal import RETURN_TO
 from ui.qr import title_of
 from ui.signin_form import signin_form
 
-PENDING, LAST = "checkin_pending", "checkin_last"
+PENDING, LAST = sso_trip.CHECKIN_PENDING, "checkin_last"
 SUCCESS = ("credited", "checked_in", "checked_out")
 
 

@@ -1,9 +1,10 @@
-"""My account: profile, language and password."""
+"""My account: profile, language and password; for residents also linked partner accounts and privacy."""
 import streamlit as st
 
 from ui import auth
 from ui.attempt import attempt_step
 from ui.i18n import t
+from ui.linked_accounts import linked_accounts
 from ui.privacy_panel import privacy_panel
 
 user = auth.current_user()
@@ -24,4 +25,5 @@ if submitted:
             st.success(t("accounts.password_changed_others_out"))
 
 if user.role == "resident":
+    linked_accounts(user)
     privacy_panel(user)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from db.engine import read_session
 from points.places.registry import DISTRICTS
+from points.reports.rollups import refresh_rollups
 from points.score.badges import badges
 from points.score.leaderboard import PERIODS, board
 from ui import auth
@@ -18,6 +19,7 @@ period = left.segmented_control(t("score.board.period"), PERIODS, default="week"
                                 format_func=lambda code: t(f"score.board.period.{code}")) or "week"
 district = right.selectbox(t("score.board.area"), ["", *DISTRICTS], key="board_district",
                            format_func=lambda code: code or t("score.board.city"))
+refresh_rollups()  # folds only what is new since the last view: the board is current and never sums the ledger
 with read_session() as session:
     result = board(session, period=period, district=district or None, viewer_id=user.id)
     earned = badges(session, user_id=user.id)

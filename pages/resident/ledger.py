@@ -1,4 +1,5 @@
-"""My ledger: a paged statement with each entry's factor and source, a CSV download and a verifiable receipt."""
+"""My ledger: a paged statement with each entry's factor and source and the channel it came by (typed by me, a QR
+check-in, an attendant, a partner), a CSV download and a verifiable receipt."""
 from functools import partial
 
 import streamlit as st
@@ -8,9 +9,9 @@ from points.ledger.statement import seq_of_entry, statement_csv, statement_page
 from points.ledger.verify import verify_user
 from ui import auth
 from ui.downloads import download_on_click
-from ui.format import grams, moment, number
+from ui.format import grams, moment, number, plain
 from ui.i18n import t
-from ui.ledger_text import action_name, factor_text, quantity_text, unit_label
+from ui.ledger_text import action_name, channel_text, factor_text, quantity_text, unit_label
 
 user = auth.current_user()
 st.title(t("ledger.statement_title"))
@@ -36,6 +37,7 @@ def describe(row) -> dict:
     return {t("ledger.col.seq"): entry.seq, t("ledger.col.when"): moment(entry.created_at),
             t("ledger.col.kind"): t(f"ledger.kind.{entry.kind}"),
             t("ledger.col.action"): action_name(action) if action else (entry.reason or ""),
+            t("partners_ui.col.channel"): channel_text(row.channel, row.partner_name),
             t("ledger.col.quantity"): quantity, t("ledger.col.factor"): factor,
             t("ledger.col.points"): number(entry.points), t("ledger.col.co2e"): grams(entry.co2e_g),
             t("ledger.col.status"): t(f"ledger.status.{row.claim_status}") if row.claim_status else ""}
@@ -47,11 +49,15 @@ download_on_click(t("ledger.download_csv"), partial(statement_csv, user_id=user.
                   file_name=f"green-egret-{user.username}.csv", mime="text/csv", key="ledger_csv")
 
 st.subheader(t("ledger.receipt"))
-on_page = {row.entry.seq: row.entry for row in page.rows}
-entry = on_page[st.selectbox(t("ledger.receipt_pick"), list(on_page), key="ledger_receipt")]
+on_page = {row.entry.seq: row for row in page.rows}
+picked = on_page[st.selectbox(t("ledger.receipt_pick"), list(on_page), key="ledger_receipt")]
+entry = picked.entry
 with read_session() as session:
     original = seq_of_entry(session, entry_id=entry.original_entry_id) if entry.original_entry_id else None
 st.write(t("ledger.receipt_line", seq=entry.seq, when=moment(entry.created_at), points=number(entry.points)))
+if picked.channel:  # Markdown: the partner's name escaped, not the words around it
+    partner_name = plain(picked.partner_name) if picked.partner_name else None
+    st.write(t("partners_ui.receipt_channel", channel=channel_text(picked.channel, partner_name)))
 if original is not None:
     st.write(t("ledger.reverses", seq=original, reason=entry.reason or ""))
 st.text(f"{t('ledger.prev_hash')}: {entry.prev_hash}\n{t('ledger.hash')}: {entry.hash}")

@@ -1,4 +1,8 @@
-"""Log a green action: pick it, see what it is worth and by which factor, then submit once."""
+"""Log a green action: pick it, see what it is worth and by which factor, then submit once.
+
+A self-report is the side path: the preview says what share of the full credit it earns, how a linked partner
+or an attendant would earn all of it, and the rule that a day is credited once across channels.
+"""
 import contextlib
 import uuid
 from datetime import timedelta
@@ -8,12 +12,23 @@ import streamlit as st
 from db.engine import read_session
 from points.catalogue.actions import loggable_actions
 from points.catalogue.carbon import INTEGER_UNITS, MAX_QUANTITY
+from points.checkin.personal_code import MATERIALS
+from points.claims.channels import SelfPreview, self_report_preview
 from points.claims.lifecycle import MAX_DAYS_BACK, MAX_NOTE, occurred_at_for, prepare_photo, submit_claim
 from points.common.clock import local_day, utcnow
 from ui import auth
 from ui.attempt import attempt, attempt_step
+from ui.format import number
 from ui.i18n import t
-from ui.ledger_text import action_name, limits_text, outcome_messages, preview_text, source_text, unit_label
+from ui.ledger_text import (
+    action_name,
+    limits_text,
+    outcome_messages,
+    preview_text,
+    quantity_text,
+    source_text,
+    unit_label,
+)
 from ui.nav import page_link
 
 
@@ -29,6 +44,19 @@ def prefill_from_link(actions: dict) -> None:
     st.session_state["log_note"] = st.query_params.get("note", "")[:MAX_NOTE]
     for name in ("action", "quantity", "note"):
         st.query_params.pop(name, None)
+
+
+def share_lines(code: str, preview: SelfPreview, unit: str) -> list[str]:
+    """'Self-reported: 50 % of 467 = 233 points', how to earn all of it, and the self-report cap."""
+    lines = [t("channels.self_share", share=number(preview.share * 100), full=number(preview.full_points),
+               points=number(preview.self_points))]
+    lines += [t(f"channels.hint.{kind}") for kind in preview.partner_kinds or ()]
+    if code in MATERIALS:  # an attendant's scale is verified data for every station material
+        lines.append(t("channels.hint.attendant"))
+    if preview.self_cap is not None and preview.daily_cap is not None:
+        lines.append(t("channels.self_cap", self_cap=quantity_text(preview.self_cap),
+                       cap=quantity_text(preview.daily_cap), unit=unit))
+    return lines
 
 
 def start_over() -> None:
@@ -70,7 +98,12 @@ photo = st.file_uploader(t("ledger.photo"), type=["jpg", "jpeg", "png", "webp"],
 
 if quantity > 0:
     st.info(preview_text(action, quantity))
+    if action.self_share < 1:
+        with read_session() as session:
+            preview = self_report_preview(session, action=action, quantity=float(quantity))
+        st.warning(" ".join(share_lines(code, preview, unit_label(action.unit))))
 st.caption(source_text(action) + " " + limits_text(action))
+st.caption(t("channels.one_credit_rule"))
 if action.provisional:
     st.caption(t("ledger.provisional"))
 

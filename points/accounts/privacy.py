@@ -1,6 +1,9 @@
 """A resident's data rights: download everything we hold about them, or delete the account.
 
-Deletion anonymises the profile and the free text a resident wrote, ends every sign-in, and keeps the ledger
+The download includes the partner consent history (every consent given, link made and withdrawn) and the events
+partners sent about the resident. Deletion withdraws every partner link (no partner credits a deleted account,
+and the card can be linked again), anonymises the profile and the free text a resident wrote, ends every
+sign-in, and keeps the ledger
 as it is: its rows only name a user id, which now points at an anonymous profile, so the hash chain and the
 city's totals stay valid (pseudonymised, not erased: the ledger is the public record of points).
 """
@@ -13,23 +16,29 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db.engine import read_session, write_session
-from db.models import Appeal, CheckIn, Claim, LedgerEntry, Redemption, Reward, User
+from db.models import Appeal, CheckIn, Claim, LedgerEntry, PartnerEvent, Redemption, Reward, User
 from points.accounts.passwords import verify_password
 from points.accounts.signin import end_all_sessions
 from points.common.clock import utcnow
 from points.common.errors import DomainError
 from points.common.roles import require_role
 from points.common.spreadsheet import SafeWriter
+from points.partners.links import consent_history, links_of, unlink
 
 PROFILE_COLUMNS = ("id", "username", "display_name", "role", "district", "language", "leaderboard_opt_in",
                    "nickname", "created_at")
 CLAIM_COLUMNS = ("id", "action_code", "quantity", "occurred_at", "local_day", "status", "status_reason", "note",
-                 "checkpoint_id", "co2e_g", "points", "review_reason", "reviewed_at", "created_at")
+                 "checkpoint_id", "co2e_g", "points", "review_reason", "reviewed_at", "created_at", "source",
+                 "partner_id")
 LEDGER_COLUMNS = ("seq", "kind", "points", "co2e_g", "action_code", "quantity", "claim_id", "redemption_id",
                   "checkin_id", "original_entry_id", "reason", "created_at", "hash")
 CHECKIN_COLUMNS = ("id", "checkpoint_id", "period", "checked_in_at", "checked_out_at", "hours", "status")
 REDEMPTION_COLUMNS = ("id", "reward", "cost", "code", "status", "created_at", "cancelled_at")
 APPEAL_COLUMNS = ("id", "claim_id", "entry_id", "note", "status", "decision_reason", "decided_at", "created_at")
+CONSENT_COLUMNS = ("event", "at", "partner", "subject", "consent_version", "method", "operator", "code_expires_at",
+                   "code_used_at", "by")
+PARTNER_EVENT_COLUMNS = ("partner_id", "external_id", "action_code", "quantity", "occurred_at", "outcome", "points",
+                         "claim_id", "received_at")
 DELETED_NAME = "—"
 UNUSABLE_PASSWORD = "!deleted"  # not an argon2 hash: no password can ever match it
 
@@ -42,7 +51,7 @@ def _csv(columns: tuple[str, ...], rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def _rows(session: Session, *, model: type[Claim | LedgerEntry | CheckIn | Appeal], user_id: int,
+def _rows(session: Session, *, model: type[Claim | LedgerEntry | CheckIn | Appeal | PartnerEvent], user_id: int,
           order: Any) -> list[dict]:
     return [row.model_dump() for row in session.exec(
         select(model).where(col(model.user_id) == user_id).order_by(order))]
@@ -65,6 +74,9 @@ def export_my_data(session: Session, *, user_id: int) -> bytes:
         "checkins.csv": _csv(CHECKIN_COLUMNS, _rows(session, model=CheckIn, user_id=user_id, order=col(CheckIn.id))),
         "redemptions.csv": _csv(REDEMPTION_COLUMNS, _redemptions(session, user_id=user_id)),
         "appeals.csv": _csv(APPEAL_COLUMNS, _rows(session, model=Appeal, user_id=user_id, order=col(Appeal.id))),
+        "partner_consents.csv": _csv(CONSENT_COLUMNS, consent_history(session, user_id=user_id)),
+        "partner_events.csv": _csv(PARTNER_EVENT_COLUMNS, _rows(session, model=PartnerEvent, user_id=user_id,
+                                                                order=col(PartnerEvent.id))),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -92,6 +104,9 @@ def _erase(session: Session, *, user_id: int, verified_hash: str, now: datetime)
     user = require_role(session, user_id)
     if user.password_hash != verified_hash:
         raise DomainError("password_wrong")
+    for link in links_of(session, user_id=user_id):
+        if link.withdrawn_at is None:
+            unlink(session, user_id=user_id, partner_id=link.partner_id, actor_id=user_id, now=now)
     _anonymise(user, now)
     session.add(user)
     for claim in session.exec(select(Claim).where(col(Claim.user_id) == user_id)):

@@ -20,7 +20,8 @@ CATALOGUE_FILE = ASSETS_DIR / "catalogue.csv"
 CATEGORIES = ("waste", "trip", "volunteer", "energy", "other")
 VERIFICATIONS = ("self", "review", "qr")
 FACTOR_KINDS = ("reduction", "baseline_diff", "upper_bound", "points_only")
-FLOAT_FIELDS = ("factor_g", "baseline_g", "mode_g", "credit_share", "daily_cap", "plausibility_limit")
+FLOAT_FIELDS = ("factor_g", "baseline_g", "mode_g", "credit_share", "daily_cap", "plausibility_limit", "self_share",
+                "self_daily_cap")
 # What a new version may change; names and code stay.
 REVISABLE = (*FLOAT_FIELDS, "points_per_unit", "verification", "source", "year", "confidence", "provisional",
              "factor_kind", "active")
@@ -38,7 +39,8 @@ def read_catalogue_file(path: Path = CATALOGUE_FILE) -> list[dict]:
             row = dict(raw)
             for name in FLOAT_FIELDS:
                 row[name] = _optional_float(row[name])
-            row["credit_share"] = row["credit_share"] if row["credit_share"] is not None else 1.0
+            for share in ("credit_share", "self_share"):  # blank: the whole of it
+                row[share] = row[share] if row[share] is not None else 1.0
             row["factor_g"] = row["factor_g"] or 0.0
             row["version"] = int(row["version"])
             row["points_per_unit"] = int(row["points_per_unit"]) if row["points_per_unit"].strip() else None
@@ -57,6 +59,16 @@ def check_action_fields(row: dict) -> None:
         raise ValueError(f"catalogue row {row['code']}: factor is not baseline minus mode")
     if row["factor_g"] < 0 or not 0 < row["credit_share"] <= 1:
         raise ValueError(f"catalogue row {row['code']}: factor or credit share out of range")
+    check_self_report_fields(row)
+
+
+def check_self_report_fields(row: dict) -> None:
+    """A self-report earns a share of the credit, within a cap no higher than verified data's (the side path)."""
+    if not 0 < row["self_share"] <= 1:
+        raise ValueError(f"catalogue row {row['code']}: self-report share out of range")
+    self_cap, cap = row["self_daily_cap"], row["daily_cap"]
+    if self_cap is not None and (self_cap <= 0 or (cap is not None and self_cap > cap)):
+        raise ValueError(f"catalogue row {row['code']}: self-report cap above the verified cap")
 
 
 def _versions(session: Session, *, code: str) -> list[ActionType]:
@@ -65,6 +77,7 @@ def _versions(session: Session, *, code: str) -> list[ActionType]:
 
 
 def _make_current(session: Session, *, chosen: ActionType) -> None:
+    session.info.pop(CURRENT_CACHE, None)
     for other in _versions(session, code=chosen.code):
         if other.current and other.id != chosen.id:
             other.current = False
@@ -93,12 +106,19 @@ def load_catalogue(session: Session, *, path: Path = CATALOGUE_FILE) -> int:
 
 
 def current_action(session: Session, *, code: str) -> ActionType:
-    action = session.exec(CURRENT_ACTION, params={"code": code}).one_or_none()
+    """The current version, read once per session (one transaction): a partner batch asks for the same few
+    actions a thousand times. A catalogue change made in this session clears what was read."""
+    cache = session.info.setdefault(CURRENT_CACHE, {})
+    action = cache.get(code)
     if action is None:
-        raise DomainError("unknown_action", action=code)
+        action = session.exec(CURRENT_ACTION, params={"code": code}).one_or_none()
+        if action is None:
+            raise DomainError("unknown_action", action=code)
+        cache[code] = action
     return action
 
 
+CURRENT_CACHE = "points.catalogue.current_actions"
 CURRENT_ACTION = select(ActionType).where(col(ActionType.code) == bindparam("code"), col(ActionType.current).is_(True))
 
 

@@ -40,16 +40,21 @@ def credited_factor_g(action: ActionType) -> Decimal:
     return _decimal(action.factor_g) * _decimal(action.credit_share)
 
 
-def avoided_grams(action: ActionType, quantity: float) -> int:
-    grams = _decimal(quantity) * credited_factor_g(action)
+def avoided_grams(action: ActionType, quantity: float, *, share: float = 1.0) -> int:
+    grams = _decimal(quantity) * credited_factor_g(action) * _decimal(share)
     return int(grams.to_integral_value(rounding=ROUND_FLOOR))
 
 
-def credit_for(action: ActionType, quantity: float, *, points_per_unit: int | None = None) -> Credit:
-    """Points = avoided grams // GRAMS_PER_POINT; points-only actions earn points per unit and claim no CO2."""
+def credit_for(action: ActionType, quantity: float, *, points_per_unit: int | None = None,
+               share: float = 1.0) -> Credit:
+    """Points = avoided grams // GRAMS_PER_POINT; points-only actions earn points per unit and claim no CO2.
+
+    `share` is the part a self-report earns (ActionType.self_share): grams and points alike, so the CO2e
+    credited stays as conservative as the points.
+    """
     if action.factor_kind == "points_only":
         rate = points_per_unit or action.points_per_unit or get_settings().volunteer_points_per_hour
-        points = int((_decimal(quantity) * _decimal(rate)).to_integral_value(rounding=ROUND_FLOOR))
+        points = int((_decimal(quantity) * _decimal(rate) * _decimal(share)).to_integral_value(rounding=ROUND_FLOOR))
         return Credit(co2e_g=0, points=points)
-    grams = avoided_grams(action, quantity)
+    grams = avoided_grams(action, quantity, share=share)
     return Credit(co2e_g=grams, points=grams // get_settings().grams_per_point)

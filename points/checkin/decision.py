@@ -1,7 +1,11 @@
 """The scan decision: one function that locks, takes `now`, and returns or raises one named outcome.
 
 Returned outcomes: credited, checked_in (event: hours come at check-out), checked_out, review, already.
-Refusals raise DomainError `checkin_<outcome>`: not_started, ended, invalid, expired, full.
+Refusals raise DomainError `checkin_<outcome>`: not_started, ended, invalid, expired, full, station_attendant.
+
+Events and trailheads credit by scan. A recycling station does not: a photo of its poster proves nothing was
+weighed, so its credit comes from the attendant scanning the resident's personal code with the weight
+(points.checkin.personal_code) or from a recycling machine partner; the scan only says so.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +18,7 @@ from points.catalogue.actions import current_action
 from points.catalogue.carbon import check_quantity
 from points.checkin.checkpoints import get_checkpoint, is_signed_up
 from points.checkin.tokens import KIOSK, verify
+from points.claims.channels import CHECKPOINT
 from points.claims.lifecycle import record_verified
 from points.common.clock import local_day, utcnow
 from points.common.errors import DomainError
@@ -100,7 +105,7 @@ def _file_for_review(session: Session, *, checkpoint: Checkpoint, checkin: Check
                   quantity=check_quantity(action, quantity), occurred_at=checkin.checked_in_at,
                   local_day=local_day(checkin.checked_in_at).isoformat(), status="pending",
                   status_reason=checkin.flag or "checkin", checkpoint_id=checkpoint.id,
-                  idempotency_key=idempotency_key(checkin), created_at=now)
+                  idempotency_key=idempotency_key(checkin), created_at=now, source=CHECKPOINT)
     session.add(claim)
     session.flush()
     return claim
@@ -118,7 +123,7 @@ def _credit(session: Session, *, checkpoint: Checkpoint, checkin: CheckIn, quant
                                  quantity=quantity, occurred_at=checkin.checked_in_at,
                                  idempotency_key=idempotency_key(checkin), checkpoint_id=checkpoint.id,
                                  points_per_unit=checkpoint.points_per_hour if checkpoint.kind == "event" else None,
-                                 now=now)
+                                 source=CHECKPOINT, now=now)
         checkin.claim_id, checkin.status, points = result.claim.id, "credited", result.points
     session.add(checkin)
     return points
@@ -129,6 +134,8 @@ def scan(session: Session, *, user_id: int, checkpoint_id: int, token: str,
     """What happens when a signed-in resident opens a checkpoint's QR link."""
     now = now or utcnow()
     checkpoint = _open_checkpoint(session, user_id=user_id, checkpoint_id=checkpoint_id, token=token, now=now)
+    if checkpoint.kind == "station":  # nothing weighed, nothing written: the message tells how to earn
+        raise DomainError("checkin_station_attendant")
     period = period_for(checkpoint, now)
     existing = _find(session, checkpoint_id=checkpoint_id, user_id=user_id, period=period)
     if existing is not None:

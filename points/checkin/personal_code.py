@@ -1,7 +1,9 @@
 """A resident's short-lived personal code, scanned by a station attendant who then credits material by kg.
 
 The code names the user and an expiry and is signed with the server secret: a screenshot stops working after
-a few minutes, and nobody can make a code for someone else.
+a few minutes, and nobody can make a code for someone else. This is how a station credits (its poster does
+not): the attendant's weighing is verified data (source staff), which supersedes the resident's own reports of
+that material on that day.
 """
 import hashlib
 import re
@@ -10,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from points.checkin.tokens import same, sign
+from points.claims.channels import STAFF
 from points.claims.lifecycle import ClaimResult, record_verified
 from points.common.clock import utcnow
 from points.common.errors import DomainError
@@ -53,4 +56,4 @@ def credit_at_station(session: Session, *, attendant_id: int, code: str, materia
     # record_verified itself refuses a resident whose account is disabled or deleted.
     return record_verified(session, user_id=user_id, action_code=material, quantity=round(float(kg), 2),
                            occurred_at=now, idempotency_key=f"station:{code_digest}:{material}",
-                           checkpoint_id=station_id, created_by=attendant_id, now=now)
+                           checkpoint_id=station_id, created_by=attendant_id, source=STAFF, now=now)

@@ -1,10 +1,13 @@
 """Printable check-in codes: a QR PNG, a poster PNG and an A4 PDF with title, time, place, code and link.
 
 fpdf2's built-in fonts are Latin-1 only, so Chinese titles (and "CO₂") need a CJK TrueType font, found at
-run time; without one the poster says so clearly instead of printing boxes.
+run time; without one the poster says so clearly instead of printing boxes. A station's poster credits
+nothing by itself: it tells residents how a station credits, in both languages like its title.
 """
 import io
+import json
 import os
+from functools import cache
 from pathlib import Path
 
 import qrcode
@@ -12,6 +15,7 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 
+from db.config import ASSETS_DIR
 from db.models import Checkpoint
 from points.checkin.tokens import checkin_link, poster_token
 from points.common.clock import city_zone
@@ -59,6 +63,17 @@ def qr_png(text: str, *, box_size: int = 10) -> bytes:
     return png_bytes(qr_image(text, box_size=box_size))
 
 
+STATION_NOTICE = "channels.station_poster"
+POSTER_LANGUAGES = ("zh", "en")
+
+
+@cache
+def station_notice() -> tuple[str, ...]:
+    """How a station credits, in both languages, from the portal's message files (the page's texts too)."""
+    return tuple(json.loads((ASSETS_DIR / "locales" / language / "channels.json").read_text(encoding="utf-8"))
+                 [STATION_NOTICE] for language in POSTER_LANGUAGES)
+
+
 def poster_lines(checkpoint: Checkpoint, place: str) -> list[str]:
     """Title in both languages, the local time window and the place, as printed under the code."""
     zone = city_zone()
@@ -68,20 +83,42 @@ def poster_lines(checkpoint: Checkpoint, place: str) -> list[str]:
             f"{starts:%Y-%m-%d %H:%M} – {ends.strftime(end_format)}", place]
 
 
+def notice_lines(checkpoint: Checkpoint) -> tuple[str, ...]:
+    """What a poster says besides its title: a station's poster that scanning it earns nothing, and how to earn."""
+    return station_notice() if checkpoint.kind == "station" else ()
+
+
+def wrapped(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """Break text into lines no wider than `width`: between words, or between characters for Chinese."""
+    separator = " " if " " in text else ""
+    lines, line = [], ""
+    for token in text.split(" ") if separator else text:
+        joined = f"{line}{separator}{token}" if line else token
+        if line and draw.textlength(joined, font=font) > width:
+            lines.append(line)
+            joined = token
+        line = joined
+    return [*lines, line]
+
+
 def poster_png(checkpoint: Checkpoint, place: str) -> bytes:
     """The code with its title, time, place and short link underneath, ready to print or share."""
     link = poster_link(checkpoint)
     code = qr_image(link, box_size=12)
     font_path = find_cjk_font()
-    lines = [*poster_lines(checkpoint, place), link]
-    sizes = [40, 28, 28, 24, 18]
-    canvas = Image.new("RGB", (max(code.width, 900), code.height + 60 * len(lines) + 40), "white")
+    width = max(code.width, 900)
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    texts = [*poster_lines(checkpoint, place), *notice_lines(checkpoint), link]
+    sizes = [40, 28, 28, 24, *([24] * len(notice_lines(checkpoint))), 18]
+    rows: list[tuple[str, ImageFont.FreeTypeFont, int]] = []  # (line, font, size), wrapped to the width
+    for text, size in zip(texts, sizes, strict=True):
+        font = ImageFont.truetype(str(font_path), size)
+        rows.extend((line, font, size) for line in wrapped(measure, text, font, width - 80))
+    canvas = Image.new("RGB", (width, code.height + sum(size + 24 for _, _, size in rows) + 40), "white")
     canvas.paste(code, ((canvas.width - code.width) // 2, 0))
     draw, y = ImageDraw.Draw(canvas), code.height
-    for line, size in zip(lines, sizes, strict=False):
-        font = ImageFont.truetype(str(font_path), size)
-        width = draw.textlength(line, font=font)
-        draw.text(((canvas.width - width) / 2, y), line, font=font, fill="black")
+    for line, font, size in rows:
+        draw.text(((canvas.width - draw.textlength(line, font=font)) / 2, y), line, font=font, fill="black")
         y += size + 24
     return png_bytes(canvas)
 
@@ -100,5 +137,8 @@ def poster_pdf(checkpoint: Checkpoint, place: str) -> bytes:
     pdf.image(qr_image(link, box_size=10), x=45, y=pdf.get_y() + 5, w=120)
     pdf.set_y(pdf.get_y() + 130)
     pdf.set_font("cjk", size=10)
-    pdf.multi_cell(0, 6, link, align="C")
+    pdf.multi_cell(0, 6, link, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=12)
+    for notice in notice_lines(checkpoint):
+        pdf.multi_cell(0, 7, notice, align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

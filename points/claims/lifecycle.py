@@ -1,29 +1,42 @@
 """Claims: a resident's logged action becomes points once, within the daily cap, or waits for review.
 
 Every function takes the user's balance lock before reading caps or keys, so concurrent submissions
-are decided one after another and caps hold.
+are decided one after another and caps hold. Self-reports and verified data meet in channels: a self-report
+earns its share within its own cap and never next to verified data of the same action and day.
 """
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlmodel import Session, col
 
-from db.models import ActionType, Claim, LedgerEntry
+from db.driver_statement import DriverStatement
+from db.models import ActionType, Claim, LedgerEntry, User
 from points.audit import journal
 from points.catalogue.actions import current_action
 from points.catalogue.carbon import Credit, check_quantity, credit_for
+from points.claims.channels import (
+    CLAIM_TABLE,
+    COVERING_SOURCES,
+    CREDITED,
+    SELF,
+    SUPERSEDED,
+    day_use,
+    room_left,
+    share_for,
+    supersede_self_reports,
+)
 from points.common.clock import city_zone, local_day, utcnow
 from points.common.errors import DomainError
 from points.common.images import Photo, clean_photo
-from points.common.roles import ADMIN, require_role
+from points.common.roles import ACTIVE_USER, ADMIN, require_role
 from points.ledger.chain import lock_balance, post
 
 MAX_DAYS_BACK = 7
 MAX_NOTE = 1000
 MAX_REASON = 400
-CREDITED = ("auto", "approved")
 
 
 @dataclass(frozen=True)
@@ -70,24 +83,11 @@ def check_text(value: str | None, *, limit: int, code: str) -> str | None:
     return value or None
 
 
-def credited_on_day(session: Session, *, user_id: int, action_code: str, day: str) -> float:
-    """Units already credited (net of reversals) for this user, action and local day."""
-    total = session.execute(CREDITED_ON_DAY, {"user": user_id, "action": action_code, "day": day}).scalar_one()
-    return round(float(total), 2)
-
-
-# Built once: every claim runs it, and building a join is dearer than running it.
-CREDITED_ON_DAY = (select(func.coalesce(func.sum(LedgerEntry.quantity), 0.0))
-                   .join(Claim, col(LedgerEntry.claim_id) == col(Claim.id))
-                   .where(col(Claim.user_id) == bindparam("user"), col(Claim.action_code) == bindparam("action"),
-                          col(Claim.local_day) == bindparam("day")))
-
-
-def split_at_cap(cap: float | None, used: float, quantity: float) -> tuple[float, float]:
-    """(credited, over the cap): credit up to the cap and say what was over, never drop it silently."""
-    if cap is None:
+def split_at_room(room: float | None, quantity: float) -> tuple[float, float]:
+    """(credited, over the cap): credit up to the room left today and say what was over, never drop it silently."""
+    if room is None:
         return quantity, 0.0
-    credited = max(0.0, min(quantity, round(cap - used, 2)))
+    credited = max(0.0, min(quantity, room))
     return credited, round(quantity - credited, 2)
 
 
@@ -111,21 +111,36 @@ def result_of(session: Session, *, claim: Claim, created: bool = False) -> Claim
                        status=claim.status, credited_quantity=credited, created=created)
 
 
-def _credit(session: Session, *, claim: Claim, action: ActionType, status: str, now: datetime,
-            points_per_unit: int | None = None, created_by: int | None = None) -> ClaimResult:
-    """Credit the claim up to the day's cap in one ledger entry; the claim records what it earned.
+# A new claim is one plain INSERT on the session's cursor (see db.driver_statement), returned as a snapshot
+# (as chain.post returns its entry): partner batches write a thousand in one transaction, and building and
+# flushing an ORM object for each costs more than the insert.
+_claim_table = CLAIM_TABLE
+_COLUMNS = tuple(column.name for column in _claim_table.c if column.name != "id")
+_DEFAULTS = {name: field.default for name, field in Claim.model_fields.items()
+             if name in _COLUMNS and not field.is_required()}
+INSERT_CLAIM = DriverStatement(_claim_table.insert().values({name: bindparam(name) for name in _COLUMNS})
+                               .returning(_claim_table.c.id))
 
-    The outcome is worked out before the claim is written, so a new claim costs one INSERT, not an INSERT
-    and an UPDATE.
-    """
-    used = credited_on_day(session, user_id=claim.user_id, action_code=claim.action_code, day=claim.local_day)
-    credited, over = split_at_cap(action.daily_cap, used, claim.quantity)
-    credit = credit_for(action, credited, points_per_unit=points_per_unit) if credited else Credit(0, 0)
-    claim.status, claim.points, claim.co2e_g = status, credit.points, credit.co2e_g
-    if over:
-        claim.status_reason = "over_cap"
-    session.add(claim)
-    session.flush()
+
+def _insert_claim(session: Session, *, fields: dict) -> Claim:
+    values: dict[str, Any] = {name: fields.get(name, _DEFAULTS.get(name)) for name in _COLUMNS}
+    claim_id = INSERT_CLAIM.rows(session.connection(), values)[0][0]
+    return Claim.model_construct(id=claim_id, **values)
+
+
+def _worth(action: ActionType, *, quantity: float, source: str, room: float | None,
+           points_per_unit: int | None) -> tuple[float, float, Credit]:
+    """(credited, over the cap, its credit): up to the room left today; a self-report earns its share of the
+    credit, grams and points alike."""
+    credited, over = split_at_room(room, quantity)
+    share = share_for(action, source=source)
+    credit = credit_for(action, credited, points_per_unit=points_per_unit, share=share) if credited else Credit(0, 0)
+    return credited, over, credit
+
+
+def _earn(session: Session, *, claim: Claim, action: ActionType, credited: float, over: float, credit: Credit,
+          now: datetime, created_by: int | None) -> ClaimResult:
+    """The ledger entry of a claim whose outcome is written: one entry, keyed by the claim's own key."""
     entry = None
     if credited:
         request = {"claim_id": claim.id, "action_type_id": action.id, "quantity": credited,
@@ -135,7 +150,35 @@ def _credit(session: Session, *, claim: Claim, action: ActionType, status: str, 
                      action_code=action.code, action_type_id=action.id, quantity=credited, claim_id=claim.id,
                      created_by=created_by).entry
     return ClaimResult(claim=claim, entry=entry, points=credit.points, co2e_g=credit.co2e_g,
-                       over_cap_quantity=over, status=status, credited_quantity=credited)
+                       over_cap_quantity=over, status=claim.status, credited_quantity=credited)
+
+
+def _credit_new(session: Session, *, fields: dict, action: ActionType, now: datetime, room: float | None,
+                points_per_unit: int | None = None, created_by: int | None = None) -> ClaimResult:
+    """A new claim credited at once: its outcome is worked out first, so it costs one INSERT, not two writes."""
+    credited, over, credit = _worth(action, quantity=fields["quantity"], source=fields["source"], room=room,
+                                    points_per_unit=points_per_unit)
+    fields.update(status="auto", points=credit.points, co2e_g=credit.co2e_g)
+    if over:
+        fields["status_reason"] = "over_cap"
+    claim = _insert_claim(session, fields=fields)
+    return _earn(session, claim=claim, action=action, credited=credited, over=over, credit=credit, now=now,
+                 created_by=created_by)
+
+
+def _credit(session: Session, *, claim: Claim, now: datetime, created_by: int) -> ClaimResult:
+    """Credit a claim read for review, under the catalogue version and caps of its own day."""
+    action = _action_of(session, claim=claim)
+    use = day_use(session, user_id=claim.user_id, action_code=claim.action_code, day=claim.local_day)
+    credited, over, credit = _worth(action, quantity=claim.quantity, source=claim.source,
+                                    room=room_left(action, use, source=claim.source), points_per_unit=None)
+    claim.status, claim.points, claim.co2e_g = "approved", credit.points, credit.co2e_g
+    if over:
+        claim.status_reason = "over_cap"
+    session.add(claim)
+    session.flush()
+    return _earn(session, claim=claim, action=action, credited=credited, over=over, credit=credit, now=now,
+                 created_by=created_by)
 
 
 def _photo_digest(photo: bytes | None) -> str | None:
@@ -159,16 +202,25 @@ def _replay(session: Session, *, claim: Claim, asked: dict) -> ClaimResult:
 
 
 def _claim_by_key(session: Session, *, key: str) -> Claim | None:
-    return session.execute(CLAIM_BY_KEY, {"key": key}).scalar_one_or_none()
+    """A plain id lookup first: on the hot path the key is new and no ORM object is needed."""
+    found = CLAIM_ID_BY_KEY.rows(session.connection(), {"key": key})
+    return session.get(Claim, found[0][0]) if found else None
 
 
-CLAIM_BY_KEY = select(Claim).where(col(Claim.idempotency_key) == bindparam("key"))
+CLAIM_ID_BY_KEY = DriverStatement(select(_claim_table.c.id).where(_claim_table.c.idempotency_key == bindparam("key")))
+ACTIVE_ACCOUNT = DriverStatement(select(col(User.id)).where(col(User.id) == bindparam("user"), ACTIVE_USER))
 
 
-def _new_claim(action: ActionType, **fields) -> Claim:
-    """Not yet in the session: whoever decides its outcome writes it once (see _credit)."""
+def _require_active(session: Session, *, user_id: int) -> None:
+    """require_role without loading the User: a verified credit needs only to know the account is usable."""
+    if not ACTIVE_ACCOUNT.rows(session.connection(), {"user": user_id}):
+        raise DomainError("not_signed_in")
+
+
+def _new_claim(action: ActionType, **fields) -> dict:
+    """A new claim's columns, not yet written: whoever decides its outcome writes it once (see _credit_new)."""
     assert action.id is not None  # a catalogue row read from the database
-    return Claim(action_type_id=action.id, action_code=action.code, status="pending", **fields)
+    return {"action_type_id": action.id, "action_code": action.code, "status": "pending", "source": SELF, **fields}
 
 
 def submit_claim(session: Session, *, user_id: int, action_code: str, quantity: float, occurred_at: datetime,
@@ -193,25 +245,34 @@ def submit_claim(session: Session, *, user_id: int, action_code: str, quantity: 
         raise DomainError("action_needs_checkin")
     quantity = check_quantity(action, quantity)
     day = check_day(occurred_at, now)
-    claim = _new_claim(action, user_id=user_id, quantity=quantity, occurred_at=occurred_at,
-                       local_day=day, note=note, photo=photo.data if photo else None,
-                       photo_type=photo.content_type if photo else None,
-                       idempotency_key=idempotency_key, created_at=now)
+    use = day_use(session, user_id=user_id, action_code=action.code, day=day)
+    if use.covered:  # one trip, one credit: verified data already stands for this action and day
+        raise DomainError("verified_covers_day", action=action.code)
+    fields = _new_claim(action, user_id=user_id, quantity=quantity, occurred_at=occurred_at,
+                        local_day=day, note=note, photo=photo.data if photo else None,
+                        photo_type=photo.content_type if photo else None,
+                        idempotency_key=idempotency_key, created_at=now)
     if action.verification == "review" or (action.plausibility_limit is not None
                                            and quantity > action.plausibility_limit):
-        claim.status_reason = "needs_review" if action.verification == "review" else "over_plausibility"
-        session.add(claim)
-        session.flush()
+        fields["status_reason"] = "needs_review" if action.verification == "review" else "over_plausibility"
+        claim = _insert_claim(session, fields=fields)
         return ClaimResult(claim=claim, entry=None, points=0, co2e_g=0, over_cap_quantity=0.0, status="pending")
-    return _credit(session, claim=claim, action=action, status="auto", now=now)
+    return _credit_new(session, fields=fields, action=action, now=now, room=room_left(action, use, source=SELF))
 
 
 def record_verified(session: Session, *, user_id: int, action_code: str, quantity: float, occurred_at: datetime,
                     idempotency_key: str, checkpoint_id: int | None = None, points_per_unit: int | None = None,
-                    created_by: int | None = None, now: datetime | None = None) -> ClaimResult:
-    """An action verified by a QR checkpoint or staff: caps apply, credited at once."""
+                    created_by: int | None = None, source: str = "staff", partner_id: int | None = None,
+                    now: datetime | None = None) -> ClaimResult:
+    """An action verified by a QR checkpoint, staff or a partner system: caps apply, credited at once.
+
+    source says which ("checkpoint", "staff", "partner"; partner_id names the partner). A staff or partner
+    credit supersedes the day's self-reports of the action (their credit reversed here, in the same
+    transaction) and then has the whole verified cap. Lean on purpose: a partner batch runs it a thousand
+    times in one transaction, so every statement is prebuilt and nothing is flushed or refreshed.
+    """
     now = now or utcnow()
-    require_role(session, user_id)
+    _require_active(session, user_id=user_id)
     lock_balance(session, user_id=user_id)
     existing = _claim_by_key(session, key=idempotency_key)
     if existing is not None:
@@ -221,11 +282,16 @@ def record_verified(session: Session, *, user_id: int, action_code: str, quantit
     quantity = check_quantity(action, quantity)
     if occurred_at.tzinfo is None:
         raise ValueError("occurred_at must be timezone-aware")
-    claim = _new_claim(action, user_id=user_id, quantity=quantity, occurred_at=occurred_at,
-                       local_day=local_day(occurred_at).isoformat(), checkpoint_id=checkpoint_id,
-                       status_reason="verified", idempotency_key=idempotency_key, created_at=now)
-    return _credit(session, claim=claim, action=action, status="auto", now=now, points_per_unit=points_per_unit,
-                   created_by=created_by)
+    day = local_day(occurred_at).isoformat()
+    fields = _new_claim(action, user_id=user_id, quantity=quantity, occurred_at=occurred_at, local_day=day,
+                        checkpoint_id=checkpoint_id, status_reason="verified", idempotency_key=idempotency_key,
+                        created_at=now, source=source, partner_id=partner_id)
+    use = day_use(session, user_id=user_id, action_code=action.code, day=day)
+    if source in COVERING_SOURCES and use.open_self:
+        freed = supersede_self_reports(session, user_id=user_id, action_code=action.code, use=use, now=now)
+        use = replace(use, used=round(use.used - freed, 2), self_used=round(use.self_used - freed, 2), open_self=())
+    return _credit_new(session, fields=fields, action=action, now=now, room=room_left(action, use, source=source),
+                       points_per_unit=points_per_unit, created_by=created_by)
 
 
 def _claim_for_review(session: Session, *, actor_id: int, claim_id: int) -> Claim:
@@ -272,9 +338,10 @@ def approve_claim(session: Session, *, actor_id: int, claim_id: int, reason: str
         return result_of(session, claim=claim)
     if claim.status == "rejected":
         raise DomainError("claim_already_rejected")
+    if claim.status == SUPERSEDED:
+        raise DomainError("claim_superseded")
     before = {"status": claim.status, "points": claim.points}
-    result = _credit(session, claim=claim, action=_action_of(session, claim=claim), status="approved", now=now,
-                     created_by=actor_id)
+    result = _credit(session, claim=claim, now=now, created_by=actor_id)
     _decide(session, claim=claim, actor_id=actor_id, status="approved", reason=reason, now=now, before=before)
     return result
 
@@ -290,6 +357,8 @@ def reject_claim(session: Session, *, actor_id: int, claim_id: int, reason: str 
     claim = _claim_for_review(session, actor_id=actor_id, claim_id=claim_id)
     if claim.status == "rejected":
         return result_of(session, claim=claim)
+    if claim.status == SUPERSEDED:  # its credit, if any, is already reversed
+        raise DomainError("claim_superseded")
     before = {"status": claim.status, "points": claim.points}
     original = _entry_of(session, claim=claim)
     if original is not None:
@@ -325,8 +394,7 @@ def reinstate_claim(session: Session, *, actor_id: int, claim_id: int, reason: s
     before = {"status": claim.status, "points": claim.points}
     reversal = _entry_of(session, claim=claim, kind="reversal")
     if reversal is None:  # rejected before any credit: credit it now, caps of its own day apply
-        result = _credit(session, claim=claim, action=_action_of(session, claim=claim), status="approved", now=now,
-                         created_by=actor_id)
+        result = _credit(session, claim=claim, now=now, created_by=actor_id)
     else:
         restored = restore_reversed(session, actor_id=actor_id, reversal=reversal, reason=reason, now=now)
         claim.status, claim.points, claim.co2e_g = "approved", restored.points, restored.co2e_g

@@ -1,6 +1,7 @@
 """Demo checkpoints at real Xiamen places: three upcoming volunteer events, a recycling station, a trailhead.
 
 Times are relative to the seed's run so the events are always upcoming and the station and trailhead open.
+The station credits through its attendant (the resident's personal code and the weight), not by its poster.
 """
 from datetime import datetime, time, timedelta
 
@@ -23,8 +24,10 @@ DEMO_CHECKPOINTS = (
     ("event", "五缘湾湿地护鸟志愿服务", "Wuyuan Bay wetland bird guardians", "协助记录湿地鸟类并引导游客文明观鸟。",
      "Help count the wetland's birds and guide visitors to watch them without disturbing.", "wuyuanwan_wetland",
      24.5198, 118.17251, 10, time(14, 0), 3, 20, 15),
-    ("station", "中山公园可回收物回收站", "Zhongshan Park recycling station", "低值可回收物分类投放点。",
-     "Drop-off point for sorted low-value recyclables.", "zhongshan_park", 24.46163, 118.0848,
+    ("station", "中山公园可回收物回收站", "Zhongshan Park recycling station",
+     "低值可回收物分类投放点。请向工作人员出示个人码，称重后入账；扫描海报不能获得积分。",
+     "Drop-off point for sorted low-value recyclables. Show your personal code to the attendant, who weighs your "
+     "material and credits it; scanning the poster earns nothing.", "zhongshan_park", 24.46163, 118.0848,
      0, time(0, 0), 24 * 365, None, 200),
     ("trailhead", "山海健康步道·邮轮中心起点", "Mountain-to-Sea Trail start (Cruise Center)",
      "云海线西起点，全程约23公里。", "West start of the Yunhai line, about 23 km.", "cruise_center", 24.48444,

@@ -14,6 +14,7 @@ from points.accounts.users import create_user, find_user
 from points.catalogue.actions import load_catalogue
 from points.demo.checkpoints import load_demo_checkpoints
 from points.demo.history import load_demo_history
+from points.demo.partners import load_demo_partners
 from points.places.registry import load_places
 from points.rewards.redemptions import load_rewards
 
@@ -28,8 +29,9 @@ Loader = Callable[[Session], int]
 # The city's own data: (name, loader). Each loader takes the session and returns how many rows it added.
 CITY_LOADERS: list[tuple[str, Loader]] = [("catalogue", load_catalogue), ("rewards", load_rewards),
                                           ("places", load_places)]
-# Demo-only content that needs the demo accounts (events, sample history).
+# Demo-only content that needs the demo accounts (events, partners with a linked card, sample history).
 DEMO_LOADERS: list[tuple[str, Loader]] = [("checkpoints", load_demo_checkpoints),
+                                          ("demo_partners", load_demo_partners),
                                           ("demo_history", load_demo_history)]
 
 

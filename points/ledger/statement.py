@@ -1,6 +1,6 @@
 """A resident's statement: paged entries with the factor each used, their own CSV, and the home page figures.
 
-The statement CSV is the resident's document (their entries with the factor, source and claim status each
+The statement CSV is the resident's document (their entries with the factor, source, claim status and channel each
 used); the auditors' export of the whole ledger is points.ledger.export.
 """
 import io
@@ -11,14 +11,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from db.models import ActionType, Balance, Claim, LedgerEntry
+from db.models import ActionType, Balance, Claim, LedgerEntry, Partner
 from points.common.clock import local_day, local_day_bounds, utcnow, week_start
 from points.common.spreadsheet import SafeWriter
 
 PAGE_SIZE = 20
 CSV_COLUMNS = ("user_id", "seq", "created_at", "kind", "action_code", "quantity", "unit", "factor_g",
                "credit_share", "catalogue_version", "source", "points", "co2e_g", "status", "claim_id",
-               "original_entry_id", "reason", "idempotency_key", "prev_hash", "hash")
+               "original_entry_id", "reason", "idempotency_key", "prev_hash", "hash", "channel", "partner")
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class StatementRow:
     entry: LedgerEntry
     action: ActionType | None
     claim_status: str | None
+    channel: str | None = None  # the claim's source: self, checkpoint, staff or partner (None: no claim)
+    partner_name: str | None = None  # the partner that sent it, when channel is partner
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,15 @@ class Summary:
 def _rows(session: Session, query) -> Iterator[StatementRow]:
     """Rows as the database hands them over, so a streamed query is never held whole in memory."""
     joined = (query.outerjoin(ActionType, col(LedgerEntry.action_type_id) == col(ActionType.id))
-              .outerjoin(Claim, col(LedgerEntry.claim_id) == col(Claim.id)))
-    return (StatementRow(entry, action, status) for entry, action, status in session.execute(joined))
+              .outerjoin(Claim, col(LedgerEntry.claim_id) == col(Claim.id))
+              .outerjoin(Partner, col(Claim.partner_id) == col(Partner.id)))
+    return (StatementRow(entry, action, status, channel, partner)
+            for entry, action, status, channel, partner in session.execute(joined))
 
 
 def _select_rows():
-    return select(LedgerEntry, ActionType, col(Claim.status))
+    """Each entry with its action, and the status and channel (and partner) of the claim behind it."""
+    return select(LedgerEntry, ActionType, col(Claim.status), col(Claim.source), col(Partner.name))
 
 
 def statement_page(session: Session, *, user_id: int, page: int = 1, page_size: int = PAGE_SIZE) -> StatementPage:
@@ -79,7 +84,7 @@ def _csv_record(row: StatementRow) -> list:
             action.factor_g if action else "", action.credit_share if action else "",
             action.version if action else "", action.source if action else "", entry.points, entry.co2e_g,
             row.claim_status or "", entry.claim_id or "", entry.original_entry_id or "", entry.reason or "",
-            entry.idempotency_key, entry.prev_hash, entry.hash]
+            entry.idempotency_key, entry.prev_hash, entry.hash, row.channel or "", row.partner_name or ""]
 
 
 def statement_csv(session: Session, *, user_id: int) -> str:

@@ -1,4 +1,5 @@
-"""Daily and monthly city aggregates folded incrementally from the ledger, so the dashboard never scans it.
+"""Daily and monthly city aggregates (and each resident's earned points, points.reports.earned) folded
+incrementally from the ledger, so neither the dashboard nor the leaderboards scan it.
 
 A watermark row remembers the last ledger id folded in; each refresh reads only newer entries, in batches.
 A batch is read and summed in a read session, up to the settled head (`committed_max_id`), then applied in a
@@ -18,6 +19,7 @@ from db.engine import insert_for, locked, read_session, write_session
 from db.models import DailyRollup, LedgerEntry, MonthlyRollup, RollupWatermark, User
 from points.common.clock import city_zone, utcnow
 from points.ledger.settled import committed_max_id
+from points.reports.earned import EARNED_POINTS, merge_earned, sum_earned
 
 WATERMARK = "daily"
 BATCH_SIZE = 50_000
@@ -33,11 +35,11 @@ def lock_watermark(session: Session) -> RollupWatermark:
 
 
 def sum_entries(rows) -> tuple[dict[RollupKey, list[int]], int]:
-    """Group (id, created_at, kind, action_code, points, co2e_g, district) rows by local day and key."""
+    """Group (id, created_at, kind, action_code, points, co2e_g, district, ...) rows by local day and key."""
     zone = city_zone()
     totals: dict[RollupKey, list[int]] = defaultdict(lambda: [0, 0, 0])
     last_id = 0
-    for entry_id, created_at, kind, action_code, points, co2e_g, district in rows:
+    for entry_id, created_at, kind, action_code, points, co2e_g, district, *_earned in rows:
         key = (created_at.astimezone(zone).date().isoformat(), district or "", action_code or "", kind)
         total = totals[key]
         total[0] += 1
@@ -88,11 +90,13 @@ class Batch:
     last_id: int
     count: int
     totals: dict[RollupKey, list[int]]
+    earned_weeks: dict[tuple[str, int], int]  # (week, user id) -> earned points
+    earned_totals: dict[int, int]  # user id -> earned points
 
 
 NEW_ENTRIES = (select(col(LedgerEntry.id), col(LedgerEntry.created_at), col(LedgerEntry.kind),
                       col(LedgerEntry.action_code), col(LedgerEntry.points), col(LedgerEntry.co2e_g),
-                      col(User.district))
+                      col(User.district), col(LedgerEntry.user_id), EARNED_POINTS)
                .join(User, col(User.id) == col(LedgerEntry.user_id))
                .where(col(LedgerEntry.id) > bindparam("after"), col(LedgerEntry.id) <= bindparam("upto"))
                .order_by(col(LedgerEntry.id)).limit(bindparam("limit")))
@@ -107,7 +111,8 @@ def read_batch(session: Session, *, upto: int, limit: int = BATCH_SIZE) -> Batch
     after = watermark(session)
     rows = session.execute(NEW_ENTRIES, {"after": after, "upto": upto, "limit": limit}).all()
     totals, last_id = sum_entries(rows)
-    return Batch(after, last_id, len(rows), totals)
+    weeks, earned = sum_earned((row.created_at, row.user_id, row[-1]) for row in rows)
+    return Batch(after, last_id, len(rows), totals, weeks, earned)
 
 
 def apply_batch(session: Session, *, batch: Batch) -> bool:
@@ -118,6 +123,7 @@ def apply_batch(session: Session, *, batch: Batch) -> bool:
         return False
     merge(session, table=DAILY, period_name="day", totals=batch.totals)
     merge(session, table=MONTHLY, period_name="month", totals=by_month(batch.totals))
+    merge_earned(session, weeks=batch.earned_weeks, totals=batch.earned_totals)
     mark.last_entry_id = batch.last_id
     mark.updated_at = utcnow()
     session.add(mark)

@@ -10,11 +10,12 @@ returns candidates; a short write then adds only the candidates nobody has flagg
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import case, func, select, text
 from sqlmodel import Session, col
 
 from db.engine import is_sqlite, read_session, write_session
 from db.models import ActionType, AnomalyFlag, CheckIn, Claim, LedgerEntry
+from points.claims.channels import SELF
 from points.common.clock import local_day, utcnow
 
 BURST_WINDOW = timedelta(hours=1)
@@ -67,18 +68,21 @@ def longest_run(days: list[date]) -> int:
 
 def cap_streaks(session: Session, *, now: datetime) -> list[Candidate]:
     first_day = (local_day(now) - timedelta(days=CAP_LOOKBACK_DAYS)).isoformat()
-    caps: dict[str, float] = dict(session.execute(
-        select(col(ActionType.code), col(ActionType.daily_cap))
-        .where(col(ActionType.current), col(ActionType.daily_cap).is_not(None))).all())
+    # the verified cap counts every source, a self-report's own lower cap only self-reports (claims.channels)
+    caps: dict[str, tuple[float, float | None]] = {code: (cap, self_cap) for code, cap, self_cap in session.execute(
+        select(col(ActionType.code), col(ActionType.daily_cap), col(ActionType.self_daily_cap))
+        .where(col(ActionType.current), col(ActionType.daily_cap).is_not(None))).all()}
     credited = func.sum(LedgerEntry.quantity)
+    self_credited = func.sum(case((col(Claim.source) == SELF, LedgerEntry.quantity), else_=0))
     rows = session.execute(
-        select(col(Claim.user_id), col(Claim.action_code), col(Claim.local_day), credited)
+        select(col(Claim.user_id), col(Claim.action_code), col(Claim.local_day), credited, self_credited)
         .join(LedgerEntry, col(LedgerEntry.claim_id) == col(Claim.id))
         .where(col(Claim.local_day) >= first_day, col(Claim.action_code).in_(list(caps)))
         .group_by(col(Claim.user_id), col(Claim.action_code), col(Claim.local_day))).all()
     capped: dict[tuple[int, str], list[date]] = {}
-    for user_id, code, day, total in rows:
-        if total is not None and total >= caps[code]:
+    for user_id, code, day, total, self_total in rows:
+        cap, self_cap = caps[code]
+        if (total is not None and total >= cap) or (self_cap is not None and (self_total or 0) >= self_cap):
             capped.setdefault((user_id, code), []).append(date.fromisoformat(day))
     runs = {key: longest_run(sorted(days)) for key, days in capped.items()}
     return [Candidate("cap_streak", f"user {user_id} {code}", text=f"daily cap reached {run} days running",

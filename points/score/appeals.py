@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 
 from db.models import Appeal, Claim, LedgerEntry
 from points.audit import journal
+from points.claims.channels import SUPERSEDED
 from points.claims.lifecycle import reinstate_claim, restore_reversed
 from points.common.clock import utcnow
 from points.common.errors import DomainError
@@ -42,6 +43,9 @@ def _check_target(session: Session, *, user_id: int, claim_id: int | None, entry
     original = session.get(LedgerEntry, entry.original_entry_id) if entry and entry.original_entry_id else None
     if entry is None or entry.user_id != user_id or entry.kind != "reversal" \
             or original is None or original.kind != "earn":
+        raise DomainError("appeal_target_invalid")
+    claim = session.get(Claim, entry.claim_id) if entry.claim_id is not None else None
+    if claim is not None and claim.status == SUPERSEDED:  # verified data replaced it: restoring would double-credit
         raise DomainError("appeal_target_invalid")
 
 
@@ -114,9 +118,11 @@ def appealable(session: Session, *, user_id: int) -> list[tuple[str, int, str, d
     claims = session.execute(select(Claim).where(col(Claim.user_id) == user_id,
                                                  col(Claim.status) == "rejected")).scalars()
     found = [("claim", claim.id, claim.action_code, claim.reviewed_at or claim.created_at) for claim in claims]
-    rejected_ids = {item[1] for item in found}
+    superseded = session.execute(select(col(Claim.id)).where(col(Claim.user_id) == user_id,
+                                                             col(Claim.status) == SUPERSEDED)).scalars()
+    settled = {item[1] for item in found} | set(superseded)  # a superseded one is no penalty to contest
     reversals = session.execute(select(LedgerEntry).where(col(LedgerEntry.user_id) == user_id,
                                                           CREDIT_REVERSAL)).scalars()
     found += [("entry", entry.id, entry.action_code or "", entry.created_at) for entry in reversals
-              if entry.claim_id not in rejected_ids]
+              if entry.claim_id not in settled]
     return found

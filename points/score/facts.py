@@ -5,6 +5,7 @@ from sqlalchemy import and_, select
 from sqlmodel import Session, col
 
 from db.models import ActionType, Appeal, Claim, LedgerEntry
+from points.claims.channels import SUPERSEDED
 from points.common.clock import utcnow
 from points.score.rules import Fact, Penalty, Score, compute
 
@@ -65,7 +66,9 @@ def _penalties(session: Session, *, user_id: int, until: datetime, earns: dict,
     """One penalty per claim (rejected, or credited then reversed), never two for the same case."""
     found: dict[str, Penalty] = {}
     for original_id, reversal in reversals.items():
-        original = earns[original_id][0]
+        original, claim = earns[original_id]
+        if claim is not None and claim.status == SUPERSEDED:  # replaced by verified data: nobody's fault
+            continue
         key = f"claim:{original.claim_id}" if original.claim_id else f"entry:{original_id}"
         found.setdefault(key, Penalty(key=key, at=reversal.created_at, claim_id=original.claim_id,
                                       entry_ids=frozenset({original_id, reversal.id})))

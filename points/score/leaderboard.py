@@ -1,6 +1,7 @@
 """Leaderboards: points earned this week or ever, city-wide or by district, among residents who opted in.
 
-Earned points count (credits minus reversed credits); spending on rewards never costs a rank. Only a nickname
+Earned points count (credits minus reversed credits); spending on rewards never costs a rank. The totals come
+from the rollups (points.reports.earned), so a board costs the same at 10k ledger entries as at 10M. Only a nickname
 leaves the database: no username, display name or district of another resident.
 """
 from collections.abc import Sequence
@@ -8,14 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Row as ResultRow
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
-from db.models import LedgerEntry, User
-from points.common.clock import utcnow, week_start
+from db.models import EarnedTotal, EarnedWeek, User
+from points.common.clock import local_day, utcnow, week_start
 from points.common.errors import DomainError
 from points.common.roles import ACTIVE_USER, RESIDENT, require_role
-from points.score.facts import CREDIT_REVERSAL
 
 PERIODS = ("week", "all")
 TOP = 10
@@ -41,14 +41,18 @@ class Board:
 
 
 def _earned_totals(session: Session, *, period: str, district: str | None, now: datetime) -> Totals:
-    earned = or_(col(LedgerEntry.kind) == "earn", CREDIT_REVERSAL)
-    total = func.sum(col(LedgerEntry.points))
-    query = (select(col(User.id), col(User.nickname), total).join(LedgerEntry, col(LedgerEntry.user_id) == col(User.id))
-             .where(col(User.role) == RESIDENT, col(User.leaderboard_opt_in).is_(True), ACTIVE_USER, earned,
-                    col(LedgerEntry.created_at) <= now)
-             .group_by(col(User.id), col(User.nickname)).having(total > 0).order_by(total.desc(), col(User.id)))
+    """From the earned points the rollups keep (points.reports.earned): one row per resident, never the ledger."""
     if period == "week":
-        query = query.where(col(LedgerEntry.created_at) >= week_start(now))
+        points = col(EarnedWeek.points)
+        query = (select(col(User.id), col(User.nickname), points)
+                 .join(EarnedWeek, col(EarnedWeek.user_id) == col(User.id))
+                 .where(col(EarnedWeek.week) == local_day(week_start(now)).isoformat()))
+    else:
+        points = col(EarnedTotal.points)
+        query = (select(col(User.id), col(User.nickname), points)
+                 .join(EarnedTotal, col(EarnedTotal.user_id) == col(User.id)))
+    query = (query.where(col(User.role) == RESIDENT, col(User.leaderboard_opt_in).is_(True), ACTIVE_USER, points > 0)
+             .order_by(points.desc(), col(User.id)))
     if district:
         query = query.where(col(User.district) == district)
     return session.execute(query).all()
@@ -67,7 +71,8 @@ def _ranked(totals: Totals, viewer_id: int | None) -> list[Row]:
 
 def board(session: Session, *, period: str = "week", district: str | None = None, viewer_id: int | None = None,
           now: datetime | None = None) -> Board:
-    """The top ten, and the viewer with two above and two below (when the viewer is on the board)."""
+    """The top ten, and the viewer with two above and two below (when the viewer is on the board), as of the last
+    fold of the rollups: call points.reports.rollups.refresh_rollups() first to include the newest credits."""
     if period not in PERIODS:
         raise DomainError("leaderboard_period_invalid")
     rows = _ranked(_earned_totals(session, period=period, district=district, now=now or utcnow()), viewer_id)

@@ -38,8 +38,8 @@ def test_the_dashboard_is_the_admin_home_with_figures_beside_charts(people, open
     app = open_page(None, admin)
     assert texts(app, "title") == ["City dashboard"]
     metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Points issued"] == "2,335"
-    assert metrics["Outstanding (liability)"] == "2,335"
+    assert metrics["Points issued"] == "467"  # a self-report approved: its share within its own cap
+    assert metrics["Outstanding (liability)"] == "467"
     assert "思明" in app.dataframe[2].value.iloc[:, 0].tolist()
 
 
@@ -52,7 +52,7 @@ def test_an_admin_approves_a_pending_claim_and_the_resident_is_credited(people, 
     button(app, "Approve selected").click().run()
     assert not app.exception
     assert "1 claim(s) approved." in texts(app, "success")
-    assert balance_points(rita.id) == 2335
+    assert balance_points(rita.id) == 467  # a self-report approved: its share within its own cap
 
 
 def test_the_reviewer_sees_the_photo_sent_with_a_pending_claim(people, open_page):
@@ -96,8 +96,8 @@ def test_the_ledger_browser_filters_and_shows_a_statement(people, open_page):
     approved(admin, pending_claim(rita.id))
     app = open_page("pages/admin/admin_ledger.py", admin)
     app.text_input(key="ledger_user").input("rita").run()
-    assert any("balance 2,335 points" in text for text in texts(app, "info"))
-    assert app.dataframe[0].value["Points"].tolist() == [2335]
+    assert any("balance 467 points" in text for text in texts(app, "info"))
+    assert app.dataframe[0].value["Points"].tolist() == [467]
     app.selectbox(key="ledger_kind").set_value("redeem").run()
     assert app.dataframe[0].value.empty
     button(app, "Verify integrity").click().run()
@@ -138,12 +138,15 @@ def test_a_factor_change_needs_a_source_and_makes_a_new_version(people, open_pag
     assert "A new factor must cite its source (at most 400 characters)." in texts(app, "error")
     app.text_input(key="factor_source").input("Xiamen metro 2026 report")
     button(app, "Save as new version").click().run()
-    assert "metro is now at version 2." in texts(app, "success")
+    assert "metro is now at version 3." in texts(app, "success")
     with read_session() as session:
         versions = session.execute(select(ActionType.version, ActionType.current, ActionType.factor_g)
                                    .where(ActionType.code == "metro").order_by(ActionType.version)).all()
         assert session.execute(select(func.count()).select_from(AuditLog)).scalar_one() == 1
-    assert [tuple(row) for row in versions] == [(1, False, 46.7), (2, True, 50.0)]
+    assert [tuple(row) for row in versions] == [(1, False, 46.7), (2, False, 46.7), (3, True, 50.0)]
+    with read_session() as session:  # the cap shown is metro's own, not that of the action shown first
+        assert session.execute(select(ActionType.daily_cap).where(ActionType.current, ActionType.code == "metro")
+                               ).scalar_one() == 60
 
 
 def test_opening_the_queue_scans_for_new_flags_once_a_minute_not_on_every_click(make_user, open_page):

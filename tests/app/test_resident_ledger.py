@@ -26,26 +26,28 @@ def test_home_is_the_residents_default_page_with_balance_and_week(make_user, ope
     app = open_page(None, user)
     assert not app.exception
     metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Points balance"] == "762"
-    assert metrics["CO₂e avoided in total"] == "762 g"
-    assert metrics["CO₂e avoided this week"] == "467 g"
+    # self-reported: half of 467 and of 295
+    assert metrics["Points balance"] == "380"
+    assert metrics["CO₂e avoided in total"] == "380 g"
+    assert metrics["CO₂e avoided this week"] == "233 g"
     assert app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")
     assert app.title[0].value == "Hello, Ann"
 
 
-def test_logging_ten_km_by_metro_previews_then_credits_467_points(make_user, open_page):
+def test_logging_ten_km_by_metro_previews_then_credits_the_self_reported_233_points(make_user, open_page):
     user = make_user("ann")
     app = open_page("pages/resident/log.py", user)
     app.selectbox(key="log_action").set_value("metro").run()
     app.number_input(key="log_quantity_decimal").set_value(10.0).run()
     assert "10 km · Metro trip ≈ 467 g CO₂e = 467 points (46.7 g/km)" in texts(app)
+    assert "Self-reported: 50 % of 467 = 233 points." in texts(app)
     assert "Shenzhen" in texts(app)
     app.button(key="log_submit").click().run()
     assert not app.exception
-    assert "467 points added (467 g CO₂e avoided)." in texts(app)
-    assert balance_of(user.id).points == 467
+    assert "233 points added (233 g CO₂e avoided)." in texts(app)
+    assert balance_of(user.id).points == 233
     app.button(key="log_another").click().run()
-    assert app.button(key="log_submit") is not None and balance_of(user.id).points == 467
+    assert app.button(key="log_submit") is not None and balance_of(user.id).points == 233
 
 
 def test_over_the_plausibility_limit_says_it_waits_for_review(make_user, open_page):
@@ -60,12 +62,14 @@ def test_over_the_plausibility_limit_says_it_waits_for_review(make_user, open_pa
 
 def test_chinese_preview_and_over_cap_warning(make_user, open_page):
     user = make_user("ann")
-    log(user.id, "walk", 8, when=utcnow())
+    log(user.id, "walk", 4, when=utcnow())
     app = open_page("pages/resident/log.py", user, lang="zh")
     app.selectbox(key="log_action").set_value("walk").run()
     app.number_input(key="log_quantity_decimal").set_value(5.0).run()
+    assert "自行申报：350 积分的 50% = 175 积分。" in texts(app)
     app.button(key="log_submit").click().run()
-    assert "已增加 140 积分" in texts(app) and "有 3 公里超出当日上限 10 公里" in texts(app)
+    # the self-report cap (5 km), not the 10 km verified data may reach
+    assert "已增加 35 积分" in texts(app) and "有 4 公里超出当日上限 5 公里" in texts(app)
 
 
 def test_statement_lists_entries_and_the_receipt_verifies_the_chain(make_user, open_page):
@@ -75,7 +79,7 @@ def test_statement_lists_entries_and_the_receipt_verifies_the_chain(make_user, o
     app = open_page("pages/resident/ledger.py", user)
     assert not app.exception
     table = app.dataframe[0].value
-    assert list(table["Points"]) == ["295", "467"] and "v1" in table["Factor (source, version)"][1]
+    assert list(table["Points"]) == ["147", "233"] and "v2" in table["Factor (source, version)"][1]
     assert "Page 1 of 1 · 2 entries" in texts(app)
     app.button(key="ledger_verify").click().run()
     assert "Your chain of 2 entries is intact and matches your balance." in texts(app)
@@ -108,4 +112,4 @@ def test_a_trail_link_fills_the_form_and_the_walk_is_credited(make_user, open_pa
     assert app.text_area(key="log_note").value == note
     assert "4.20 km · Trail walk ≈ 294 g CO₂e = 294 points" in texts(app)
     app.button(key="log_submit").click().run()
-    assert balance_of(user.id).points == 294
+    assert balance_of(user.id).points == 147  # self-reported: half

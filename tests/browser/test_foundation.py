@@ -19,8 +19,11 @@ def _expected_menu(role: str) -> set[str]:
     return {catalogue("en")[f"nav.{spec.key}"] for spec in PAGES if role in spec.roles and not spec.hidden}
 
 
-def test_healthz_answers_json(portal):
+def test_healthz_and_readyz_answer_json(portal):
     with urllib.request.urlopen(f"{portal}/healthz") as response:
+        assert response.headers["content-type"].startswith("application/json")
+        assert response.read() == b'{"status":"ok"}'
+    with urllib.request.urlopen(f"{portal}/readyz") as response:
         assert response.headers["content-type"].startswith("application/json")
         assert b'"database":"ok"' in response.read()
 

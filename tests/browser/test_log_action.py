@@ -1,4 +1,4 @@
-"""The demo resident logs a 10 km metro trip in Chromium and sees 467 points added to the balance."""
+"""The demo resident logs a 10 km metro trip in Chromium: a self-report, it earns half of 467 (233 points)."""
 import re
 
 from playwright.sync_api import expect
@@ -16,7 +16,7 @@ def open_from_menu(page, title: str) -> None:
     wait_idle(page)
 
 
-def test_demo_resident_logs_ten_km_by_metro_and_sees_467_points(portal, new_page):
+def test_demo_resident_logs_ten_km_by_metro_and_sees_the_self_reported_233_points(portal, new_page):
     page = new_page()
     sign_in(page, portal, "resident")
     open_from_menu(page, "Home")
@@ -31,9 +31,11 @@ def test_demo_resident_logs_ten_km_by_metro_and_sees_467_points(portal, new_page
     quantity.press("Enter")
     wait_idle(page)
     expect(page.get_by_text("10 km · Metro trip ≈ 467 g CO₂e = 467 points (46.7 g/km)")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Self-reported: 50 % of 467 = 233 points\. Link your metro or bus card"))
+           ).to_be_visible()  # the demo metro operator reports metro trips
     page.get_by_role("button", name="Log it").click()
     wait_idle(page)
-    expect(page.get_by_text("467 points added (467 g CO₂e avoided).")).to_be_visible()
+    expect(page.get_by_text("233 points added (233 g CO₂e avoided).")).to_be_visible()
     open_from_menu(page, "Home")
     expect(page.get_by_text("Points balance")).to_be_visible()
-    assert balance_shown(page) == before + 467
+    assert balance_shown(page) == before + 233

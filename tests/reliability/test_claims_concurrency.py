@@ -22,16 +22,16 @@ def test_sixteen_submissions_with_one_key_write_one_entry(make_user, database):
     user = make_user("ann")
     outcomes = run_together(submit, [(user.id, 5.0, "claim:same")] * WRITERS, database)
     assert [status for status, _ in outcomes] == ["ok"] * WRITERS, outcomes
-    assert {value for _, value in outcomes} == {(350, 5.0)}
-    assert len(entries_of(user.id)) == 1 and balance_of(user.id).points == 350
+    assert {value for _, value in outcomes} == {(175, 5.0)}  # self-reported: half of 70 g/km
+    assert len(entries_of(user.id)) == 1 and balance_of(user.id).points == 175
 
 
 def test_sixteen_submissions_at_cap_minus_one_never_exceed_the_cap(make_user, database):
     load()
     user = make_user("ann")
-    submit(user.id, 8.0, "claim:first")
-    submit(user.id, 1.0, "claim:second")  # 9 of the 10 km cap used
+    submit(user.id, 3.0, "claim:first")
+    submit(user.id, 1.0, "claim:second")  # 4 of the 5 km self-report cap used
     outcomes = run_together(submit, [(user.id, 1.0, f"claim:{i}") for i in range(WRITERS)], database)
     assert [status for status, _ in outcomes] == ["ok"] * WRITERS, outcomes
-    assert sorted(value for _, value in outcomes) == [(0, 0.0)] * (WRITERS - 1) + [(70, 1.0)]
-    assert balance_of(user.id).points == 700 and len(entries_of(user.id)) == 3
+    assert sorted(value for _, value in outcomes) == [(0, 0.0)] * (WRITERS - 1) + [(35, 1.0)]
+    assert balance_of(user.id).points == 175 and len(entries_of(user.id)) == 3

@@ -24,7 +24,7 @@ def test_concurrent_approvals_write_one_entry(make_user, database):
     args = [(admins[index % 2].id, claim_id) for index in range(APPROVERS)]
     outcomes = run_together(approve, args, database)
     assert [status for status, _ in outcomes] == ["ok"] * APPROVERS, outcomes
-    assert [points for _, points in outcomes] == [2335] * APPROVERS
+    assert [points for _, points in outcomes] == [467] * APPROVERS  # a self-report: its share, its own cap
     with read_session() as session:
         entries = session.execute(select(func.count()).select_from(LedgerEntry)
                                   .where(LedgerEntry.claim_id == claim_id)).scalar_one()
@@ -32,4 +32,4 @@ def test_concurrent_approvals_write_one_entry(make_user, database):
                                     .where(AuditLog.action == "claim.approved")).scalar_one()
         assert verify_ledger(session).ok
     assert (entries, approvals) == (1, 1)
-    assert balance_points(resident.id) == 2335
+    assert balance_points(resident.id) == 467

@@ -18,7 +18,8 @@ def with_catalogue() -> None:
 
 def pending_claim(user_id: int, *, action_code: str = "metro", quantity: float = 50.0,
                   now: datetime | None = None, photo: bytes | None = None) -> int:
-    """A metro trip above the 40 km plausibility limit: it waits for an admin (50 km earn 2335 points)."""
+    """A metro trip above the 40 km plausibility limit: it waits for an admin (approved, the self-report earns
+    467 points: half of 20 km, its own cap)."""
     now = now or utcnow()
     evidence = prepare_photo(photo)  # as the page does: before the write transaction
     with write_session() as session:

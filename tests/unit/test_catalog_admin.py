@@ -29,8 +29,8 @@ def test_a_factor_without_a_source_is_refused_and_nothing_changes(admin):
     with read_session() as session:
         rows = session.execute(select(ActionType.version, ActionType.current, ActionType.factor_g, ActionType.source)
                                .where(ActionType.code == "paper").order_by(ActionType.version)).all()
-    assert [tuple(row)[:3] for row in rows] == [(1, False, 295.0), (2, True, 300.0)]
-    assert rows[1].source == "Xiamen 2026 study"
+    assert [tuple(row)[:3] for row in rows] == [(1, False, 295.0), (2, False, 295.0), (3, True, 300.0)]
+    assert rows[2].source == "Xiamen 2026 study"
 
 
 def test_reward_terms_are_checked_and_saved(admin):

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
-from db.models import Claim, LedgerEntry
+from db.models import CheckIn, Claim, LedgerEntry
 from points.checkin import checkpoints, closing
 from points.checkin.decision import close_ended_events
 from points.checkin.tokens import kiosk_token, poster_token
@@ -39,6 +39,18 @@ def test_trailhead_scan_credits_once_per_local_day(people):
     assert points_of(ann.id) == 70
     assert scan(ann.id, trail, now=START + timedelta(days=1)).outcome == "credited"
     assert points_of(ann.id) == 140
+
+
+def test_a_station_poster_scan_earns_nothing_and_writes_nothing(people):
+    """A photo of a station's poster proves nothing was weighed: the scan explains how to earn, and stops."""
+    organizer, ann = people
+    station = make_checkpoint(organizer.id, kind="station", ends_at=START + timedelta(days=30))
+    assert refusal(ann.id, station, now=START) == "checkin_station_attendant"
+    assert refusal(ann.id, station, now=START + timedelta(days=1)) == "checkin_station_attendant"
+    with read_session() as session:
+        written = [session.execute(select(func.count()).select_from(table)).scalar_one()
+                   for table in (Claim, LedgerEntry, CheckIn)]
+    assert written == [0, 0, 0] and points_of(ann.id) == 0
 
 
 def test_event_check_in_then_check_out_credits_hours(people):
@@ -157,11 +169,12 @@ def test_full_event_refuses_walk_ins_but_not_signed_up_volunteers(people, make_u
 
 def test_burst_far_above_expected_attendance_goes_to_review(people, make_user):
     organizer, ann = people
-    station = make_checkpoint(organizer.id, kind="station", expected_attendance=1, ends_at=START + timedelta(days=1))
-    scan(ann.id, station, now=START)
-    scan(make_user("bob").id, station, now=START)
+    trailhead = make_checkpoint(organizer.id, kind="trailhead", expected_attendance=1,
+                                ends_at=START + timedelta(days=1))
+    scan(ann.id, trailhead, now=START)
+    scan(make_user("bob").id, trailhead, now=START)
     third = make_user("cid")
-    result = scan(third.id, station, now=START)
+    result = scan(third.id, trailhead, now=START)
     assert result.outcome == "review" and points_of(third.id) == 0
     with read_session() as session:
         assert session.execute(select(Claim.status).where(Claim.user_id == third.id)).scalar_one() == "pending"

@@ -5,6 +5,7 @@ import pytest
 
 from db.engine import write_session
 from points.checkin.personal_code import LIFETIME, credit_at_station, issue_code, read_code
+from points.claims.lifecycle import submit_claim
 from points.common.clock import utcnow
 from points.common.errors import DomainError
 from tests.support.checkin import load_city, points_of
@@ -68,3 +69,16 @@ def test_bad_material_or_weight_writes_nothing(people, material, kg, code):
 def test_read_code_names_the_user(people):
     _, ann = people
     assert read_code(issue_code(ann.id)) == ann.id
+
+
+def test_the_attendants_weighing_is_verified_data_that_replaces_the_residents_own_report(people):
+    """Staff credit is the station's way to credit: the whole amount, source staff, the self-report superseded."""
+    attendant, ann = people
+    now = utcnow()
+    with write_session() as session:
+        typed = submit_claim(session, user_id=ann.id, action_code="paper", quantity=2, occurred_at=now,
+                             idempotency_key="claim:typed", now=now)
+    assert typed.points == 147  # a self-report earns half
+    weighed = credit(attendant.id, issue_code(ann.id, now=now), kg=2.0, now=now)
+    assert (weighed.points, weighed.claim.source, weighed.entry.created_by) == (295, "staff", attendant.id)
+    assert points_of(ann.id) == 295  # 147 reversed, 295 credited

@@ -2,13 +2,13 @@
 import asyncio
 import csv
 import io
-from concurrent.futures import ThreadPoolExecutor
 
 from starlette.requests import Request
 
 from db.engine import write_session
 from points.accounts import signin
 from points.ledger.chain import post
+from tests.support.own_loop import run_in_own_loop
 from ui.http_routes import export_ledger
 
 
@@ -23,7 +23,7 @@ async def _get(query: str, cookie: str | None):
     headers = [(b"cookie", f"{signin.COOKIE_NAME}={cookie}".encode())] if cookie else []
     request = Request({"type": "http", "method": "GET", "path": "/admin/ledger.csv", "headers": headers,
                        "query_string": query.encode()})
-    response = await export_ledger(request)
+    response = await asyncio.to_thread(export_ledger, request)  # as Starlette runs a plain route: in a thread
     body = b""
     if hasattr(response, "body_iterator"):
         async for chunk in response.body_iterator:
@@ -32,8 +32,7 @@ async def _get(query: str, cookie: str | None):
 
 
 def _call(query: str, cookie: str | None):
-    with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright's sync API may hold this thread's loop
-        return pool.submit(asyncio.run, _get(query, cookie)).result()
+    return run_in_own_loop(_get(query, cookie))
 
 
 def _credit(user, times: int) -> None:

@@ -31,8 +31,9 @@ def active_resident(make_user):
         load_rewards(session)
     user = make_user("paula", district="思明", nickname="Paula", leaderboard_opt_in=True)
     with write_session() as session:
-        submit_claim(session, user_id=user.id, action_code="metro", quantity=30, occurred_at=NOW,
-                     idempotency_key=f"claim:{uuid.uuid4()}", note="commute to 软件园", now=NOW)
+        # 3 kg self-reported: 1237 points, enough for the tree (a self-report earns half, issue 13)
+        submit_claim(session, user_id=user.id, action_code="plastic", quantity=3, occurred_at=NOW,
+                     idempotency_key=f"claim:{uuid.uuid4()}", note="bottles from 软件园", now=NOW)
         reward_id = session.execute(select(Reward.id).where(Reward.code == "donate_tree")).scalar_one()
         redeem(session, user_id=user.id, reward_id=reward_id, request_id=str(uuid.uuid4()), now=NOW)
         token, _ = start_session(session, user_id=user.id, now=NOW)
@@ -65,7 +66,7 @@ def test_the_export_holds_my_profile_claims_ledger_checkins_and_redemptions(acti
     assert {"profile.csv", "claims.csv", "ledger.csv", "checkins.csv", "redemptions.csv"} <= set(files)
     assert files["profile.csv"][0]["username"] == "paula" and files["profile.csv"][0]["district"] == "思明"
     assert "password_hash" not in files["profile.csv"][0]
-    assert [row["note"] for row in files["claims.csv"]] == ["commute to 软件园"]
+    assert [row["note"] for row in files["claims.csv"]] == ["bottles from 软件园"]
     assert [row["kind"] for row in files["ledger.csv"]] == ["earn", "redeem"]
     assert files["redemptions.csv"][0]["code"].startswith("GE-")
     assert files["checkins.csv"] == []

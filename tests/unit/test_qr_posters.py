@@ -45,3 +45,20 @@ def test_rotating_checkpoint_has_no_printable_code(checkpoint):
     with pytest.raises(DomainError) as caught:
         posters.poster_png(checkpoint, "x")
     assert caught.value.code == "poster_rotating"
+
+
+def test_a_station_poster_says_it_earns_nothing_and_how_a_station_credits(make_user, monkeypatch):
+    monkeypatch.setenv("GREEN_EGRET_BASE_URL", "https://egret.example.cn")
+    organizer = make_user("olga", role="organizer")
+    ids = make_checkpoint(organizer.id, kind="station"), make_checkpoint(organizer.id, kind="event")
+    with read_session() as session:
+        station, event = (session.get(Checkpoint, checkpoint_id) for checkpoint_id in ids)
+    chinese, english = posters.notice_lines(station)
+    assert "个人码" in chinese and "earns no points" in english and "personal code" in english
+    assert posters.notice_lines(event) == ()
+    station_png = Image.open(io.BytesIO(posters.poster_png(station, "中山公园")))
+    event_png = Image.open(io.BytesIO(posters.poster_png(event, "中山公园")))
+    assert station_png.height > event_png.height + 100  # the notice is printed, wrapped to the poster's width
+    [found] = zxingcpp.read_barcodes(station_png)
+    assert found.text.startswith(f"https://egret.example.cn/checkin?c={station.id}&t=")
+    assert posters.poster_pdf(station, "中山公园").startswith(b"%PDF")

@@ -39,7 +39,7 @@ def test_approving_twice_writes_one_entry(people):
         entries = session.execute(select(func.count()).select_from(LedgerEntry)
                                   .where(LedgerEntry.claim_id == claim_id)).scalar_one()
     assert entries == 1
-    assert balance_points(resident.id) == 2335  # 50 km x 46.7 g
+    assert balance_points(resident.id) == 467  # self-reported: 20 km (its own cap) x 46.7 g x 50 %
 
 
 def test_rejecting_a_credited_claim_writes_a_reversal_and_keeps_the_ledger_valid(people):
@@ -50,7 +50,7 @@ def test_rejecting_a_credited_claim_writes_a_reversal_and_keeps_the_ledger_valid
     credited = balance_points(resident.id)
     with write_session() as session:  # undoing a credit is claims.reject_claim; the queue only decides pending
         reject_claim(session, actor_id=admin.id, claim_id=claim_id, reason="Photo unclear")
-    assert balance_points(resident.id) == credited - 2335 == 0
+    assert balance_points(resident.id) == credited - 467 == 0
     with read_session() as session:
         kinds = session.execute(select(LedgerEntry.kind).where(LedgerEntry.claim_id == claim_id)
                                 .order_by(LedgerEntry.id)).scalars().all()
@@ -69,7 +69,8 @@ def test_a_bulk_decision_skips_only_the_refused_claim(people):
                                                              approve=True, reason="Evidence checked"), [*theirs, own])
     assert [outcomes[claim_id] for claim_id in theirs] == [None, None]
     assert outcomes[own].code == "own_claim"
-    assert balance_points(resident.id) == 2101 + 1345  # 45 km metro x 46.7 g, 50 km bus x 26.9 g
+    # self-reported: 20 km (their own cap) x 46.7 g (metro) or 26.9 g (bus), half of it
+    assert balance_points(resident.id) == 467 + 269
     with read_session() as session:
         assert pending_claims(session, actor_id=admin.id)[0].claim.id == own
         reviewers = session.execute(select(Claim.review_reason).where(Claim.id.in_(theirs))).scalars().all()

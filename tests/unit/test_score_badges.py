@@ -11,6 +11,7 @@ from points.common.clock import week_start
 from points.common.errors import DomainError
 from points.ledger.chain import post
 from points.places.trails import segments_in_note, trail_nodes
+from points.reports.rollups import refresh_rollups
 from points.score.badges import badges
 from points.score.leaderboard import board, set_leaderboard
 from tests.support.ledger import credit
@@ -19,6 +20,7 @@ NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)  # a Wednesday
 
 
 def ranks(period="all", district=None, viewer=None):
+    refresh_rollups()  # as the leaderboard page does: fold the newest credits into the earned totals first
     with read_session() as session:
         return board(session, period=period, district=district, viewer_id=viewer, now=NOW)
 
