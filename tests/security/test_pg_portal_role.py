@@ -6,7 +6,7 @@ give DATABASE_URL's role exactly db/roles.py's privileges; the portal still cred
 """
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -145,7 +145,7 @@ def test_the_portal_still_credits_reviews_and_verifies_as_its_role(make_user, po
         assert connection.execute(text("SELECT current_user")).scalar_one() == portal_role
     ann, admin = make_user("ann"), make_user("root", role="admin")
     credited = log(ann.id, "walk", 6, when=NOW)
-    pending = log(ann.id, "walk", 9, when=NOW)
+    pending = log(ann.id, "walk", 9, when=NOW - timedelta(days=1))  # reviewed (above 8 km); its own day's cap
     with write_session() as session:
         approved = approve_claim(session, actor_id=admin.id, claim_id=pending.claim.id, reason="photo ok", now=NOW)
     assert credited.points > 0 and approved.points > 0
