@@ -103,7 +103,8 @@ def run_portal() -> None:
         auth.show_signin_notice()
         if st.sidebar.button(t("portal.sign_out"), key="sign_out"):
             auth.sign_out()
-            sso.sign_out()
+            if sso.sign_out():  # on its way to the provider's end of session: a rerun would drop the redirect
+                st.stop()
             st.rerun()
     auth.send_cookie_instructions()
     if user is None and sso.finishing():  # a city account new here: the resident chooses before any page

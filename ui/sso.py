@@ -135,8 +135,10 @@ def finish_panel() -> None:
         st.logout()
 
 
-def sign_out() -> None:
+def sign_out() -> bool:
     """Signing out of the portal ends the city sign-in too: st.logout drops Streamlit's identity cookie and, where
-    the provider offers it, ends the provider's session before coming back."""
+    the provider offers it, ends the provider's session before coming back. True when that redirect is queued."""
     if st.user.to_dict().get("is_logged_in") is True:
         st.logout()
+        return True
+    return False
