@@ -11,6 +11,7 @@ from points.common.roles import ADMIN, require_role
 from points.partners.reconciliation import REFUSED, partner_spikes, reconciliation
 from points.partners.registry import (
     DEFAULT_OVERLAP,
+    MAX_OVERLAP,
     MAX_RATE_LIMIT,
     PARTNER_KINDS,
     IssuedKey,
@@ -27,7 +28,7 @@ from ui.format import moment, number, plain
 from ui.i18n import current_language, localized, t
 from ui.linked_accounts import kind_text
 
-MAX_OVERLAP_HOURS = 14 * 24
+MAX_OVERLAP_HOURS = int(MAX_OVERLAP.total_seconds() // 3600)
 user = auth.current_user()
 language = current_language()  # read now: format_funcs may run outside this run
 with read_session() as session:

@@ -50,7 +50,7 @@ def share_lines(code: str, preview: SelfPreview, unit: str) -> list[str]:
     """'Self-reported: 50 % of 467 = 233 points', how to earn all of it, and the self-report cap."""
     lines = [t("channels.self_share", share=number(preview.share * 100), full=number(preview.full_points),
                points=number(preview.self_points))]
-    lines += [t(f"channels.hint.{kind}") for kind in preview.partner_kinds or ()]
+    lines += [t(f"channels.hint.{kind}") for kind in preview.partner_kinds]
     if code in MATERIALS:  # an attendant's scale is verified data for every station material
         lines.append(t("channels.hint.attendant"))
     if preview.self_cap is not None and preview.daily_cap is not None:

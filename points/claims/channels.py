@@ -130,8 +130,7 @@ class SelfPreview:
     self_points: int
     self_cap: float | None
     daily_cap: float | None
-    # Kinds of active partners reporting this action (a hint to link one); None when it cannot be known.
-    partner_kinds: tuple[str, ...] | None
+    partner_kinds: tuple[str, ...]  # kinds of active partners reporting this action: a hint to link one
 
 
 ACTIVE_PARTNERS = select(col(Partner.kind), col(Partner.actions)).where(col(Partner.status) == "active")
@@ -143,13 +142,10 @@ def partner_kinds_for(session: Session, *, action_code: str) -> tuple[str, ...]:
     return tuple(sorted(kinds))
 
 
-def self_report_preview(session: Session | None, *, action: ActionType, quantity: float) -> SelfPreview:
-    """The log page's preview: 'self-reported: 50 % of 467 = 233 points', and whether a partner could do better.
-
-    Without a session the partners are unknown (partner_kinds None): the page then keeps its hint generic.
-    """
+def self_report_preview(session: Session, *, action: ActionType, quantity: float) -> SelfPreview:
+    """The log page's preview: 'self-reported: 50 % of 467 = 233 points', and whether a partner could do better."""
     full = credit_for(action, quantity)
     shared = credit_for(action, quantity, share=action.self_share)
-    kinds = partner_kinds_for(session, action_code=action.code) if session is not None else None
+    kinds = partner_kinds_for(session, action_code=action.code)
     return SelfPreview(full_points=full.points, share=action.self_share, self_points=shared.points,
                        self_cap=action.self_daily_cap, daily_cap=action.daily_cap, partner_kinds=kinds)

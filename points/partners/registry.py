@@ -24,6 +24,7 @@ from points.common.roles import ADMIN, require_role
 PARTNER_KINDS = ("transit", "bike_share", "recycling_machine", "utility", "other")
 STATUSES = ("active", "disabled")
 DEFAULT_OVERLAP = timedelta(hours=24)
+MAX_OVERLAP = timedelta(days=14)  # long enough for any partner's release cycle; a leaked key dies within it
 MAX_NAME = 64
 MAX_RATE_LIMIT = 100_000
 
@@ -124,8 +125,8 @@ def rotate_key(session: Session, *, actor_id: int | None, partner_id: int, overl
     """A new key; keys valid now stay valid until now + overlap (never longer than they already were)."""
     now = now or utcnow()
     _check_admin(session, actor_id)
-    if overlap < timedelta(0):
-        raise DomainError("partner_overlap_invalid")
+    if not timedelta(0) <= overlap <= MAX_OVERLAP:
+        raise DomainError("partner_overlap_invalid", days=MAX_OVERLAP.days)
     partner = get_partner(session, partner_id=partner_id)
     ends = now + overlap
     for key in _valid_keys(session, partner_id=partner_id, now=now):

@@ -3,10 +3,8 @@ local port, the [auth] secrets a test portal reads, and a provider that lies (wr
 client) to show the portal refuses it."""
 import base64
 import json
-import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,12 +13,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from tests.support.portal import _free_port, fetch_or_none
+from tests.support.portal import _free_port, serving
 
 CLIENT_ID, CLIENT_SECRET = "green-egret", "green-egret-test-secret"
 OTHER_CLIENT = "some-other-app"
 METADATA_PATH = "/.well-known/openid-configuration"
-START_TIMEOUT_SECONDS = 30
 
 
 @contextmanager
@@ -28,20 +25,9 @@ def running_provider(log_dir: Path) -> Iterator[str]:
     """Yield the issuer URL of oidc-provider-mock listening on 127.0.0.1 (any client id and secret accepted)."""
     port = _free_port()
     issuer = f"http://127.0.0.1:{port}"
-    log_path = log_dir / "oidc-provider.log"
-    with open(log_path, "w") as log:
-        provider = subprocess.Popen([sys.executable, "-m", "oidc_provider_mock", "--port", str(port)],
-                                    stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while fetch_or_none(issuer + METADATA_PATH) != 200:
-            if provider.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"oidc-provider-mock did not start: {log_path.read_text()[-2000:]}")
-            time.sleep(0.2)
+    with serving([sys.executable, "-m", "oidc_provider_mock", "--port", str(port)], ready_url=issuer + METADATA_PATH,
+                 log_path=log_dir / "oidc-provider.log", name="oidc-provider-mock"):
         yield issuer
-    finally:
-        provider.terminate()
-        provider.wait(timeout=10)
 
 
 def set_claims(issuer: str, sub: str, **claims) -> None:

@@ -7,6 +7,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,6 +34,25 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
 
 
 @contextmanager
+def serving(command: list[str], *, ready_url: str, log_path: Path, name: str,
+            start_timeout: float = START_TIMEOUT_SECONDS, **popen) -> Iterator[subprocess.Popen]:
+    """Start `command` (output to `log_path`), wait until `ready_url` answers 200, stop it afterwards; a process
+    that dies or never answers fails with the end of its log."""
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, **popen)
+    try:
+        deadline = time.monotonic() + start_timeout
+        while fetch_or_none(ready_url) != 200:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start: {log_path.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
 def running_portal(data: Path, *, start_timeout: float = START_TIMEOUT_SECONDS, **settings: str):
     """Yield the base URL of a portal on `data`'s SQLite file, started with `settings` (environment names)."""
     port = _free_port()
@@ -40,21 +60,11 @@ def running_portal(data: Path, *, start_timeout: float = START_TIMEOUT_SECONDS, 
     env = {name: value for name, value in os.environ.items() if name not in PORTAL_SETTINGS}
     env.update(DATABASE_URL=f"sqlite:///{data / 'portal.db'}", GREEN_EGRET_DATA_DIR=str(data),
                GREEN_EGRET_SECRET=PORTAL_SECRET, GREEN_EGRET_BASE_URL=base, **settings)
-    log_path = data / "server.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                   "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=log,
-                                  stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + start_timeout
-        while fetch_or_none(f"{base}/healthz") != 200:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"portal did not start: {log_path.read_text()[-2000:]}")
-            time.sleep(0.3)
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1"]
+    with serving(command, ready_url=f"{base}/healthz", log_path=data / "server.log", name="portal",
+                 start_timeout=start_timeout, cwd=ROOT, env=env):
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def fetch_or_none(url: str) -> int | None:

@@ -156,4 +156,3 @@ def test_the_preview_shows_the_share_and_which_partners_could_verify(ann):
     with read_session() as session:
         after = self_report_preview(session, action=metro, quantity=10)
     assert after.partner_kinds == ("transit",)
-    assert self_report_preview(None, action=metro, quantity=10).partner_kinds is None

@@ -7,6 +7,7 @@ from sqlmodel import select
 from db.engine import read_session, write_session
 from db.models import AuditLog, Partner, PartnerKey
 from points.partners.registry import (
+    MAX_OVERLAP,
     get_partner,
     list_partners,
     partner_by_name,
@@ -101,6 +102,23 @@ def test_rotation_without_overlap_retires_the_old_key_at_once():
     with write_session() as session:
         second = rotate_key(session, actor_id=None, partner_id=first.partner.id, overlap=timedelta(0), now=NOON)
     assert secrets_now(first.partner.id) == [second.secret]
+
+
+@pytest.mark.parametrize("overlap", [-timedelta(seconds=1), MAX_OVERLAP + timedelta(seconds=1)])
+def test_an_overlap_below_zero_or_beyond_the_limit_is_refused_and_keeps_the_key(overlap):
+    """The limit lives in the domain, so the admin page and rotate-partner-key --overlap-hours keep the same rule."""
+    first = make_partner()
+    with write_session() as session:
+        error = refused("partner_overlap_invalid", rotate_key, session, actor_id=None, partner_id=first.partner.id,
+                        overlap=overlap, now=NOON)
+    assert error.params == {"days": 14} and secrets_now(first.partner.id) == [first.secret]
+
+
+def test_the_longest_overlap_is_accepted():
+    first = make_partner()
+    with write_session() as session:
+        second = rotate_key(session, actor_id=None, partner_id=first.partner.id, overlap=MAX_OVERLAP, now=NOON)
+    assert secrets_now(first.partner.id) == [second.secret, first.secret]
 
 
 def test_every_change_is_audited_with_what_changed(make_user):
