@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from db.engine import write_session
 from points.common.errors import DomainError
+from points.common.metrics import REFUSALS
 from ui.i18n import error_text
 
 T = TypeVar("T")
@@ -31,6 +32,7 @@ def attempt_step(step: Callable[[], T]) -> Outcome[T]:
     try:
         return Outcome(True, step())
     except DomainError as error:
+        REFUSALS.labels(code=error.code).inc()
         st.error(error_text(error))
         return Outcome(False)
 

@@ -3,6 +3,7 @@ and the partner API."""
 import json
 from datetime import date
 
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -18,6 +19,7 @@ from points.ledger.browser import LedgerFilter, filtered_query
 from points.ledger.export import export_csv
 from ui.client import forwarded_client
 from ui.partner_api import PARTNER_ROUTES
+from ui.security_headers import PORTAL_METRICS_PATH
 from ui.vendor_assets import VENDOR_MOUNT
 
 COOKIE_MAX_AGE = int(signin.ABSOLUTE_LIFETIME.total_seconds())
@@ -41,6 +43,12 @@ def readyz(_request: Request) -> JSONResponse:
     status = "ok" if revision == head else "migrations_pending"
     return JSONResponse({"status": status, "database": "ok", "revision": revision, "head": head},
                         status_code=200 if status == "ok" else 503)
+
+
+def metrics(_request: Request) -> Response:
+    """This process's counters in Prometheus' text format. Only a scraper with the token reaches it: the security
+    headers middleware answers everyone else with a 404, as for Streamlit's own metrics."""
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 def _same_origin(request: Request) -> bool:
@@ -132,6 +140,7 @@ def export_ledger(request: Request) -> Response:
 ROUTES = [
     Route("/healthz", healthz, methods=["GET"]),
     Route("/readyz", readyz, methods=["GET"]),
+    Route(PORTAL_METRICS_PATH, metrics, methods=["GET"]),
     Route("/auth/session", open_session, methods=["POST"]),
     Route("/auth/signout", close_session, methods=["POST"]),
     Route(LEDGER_EXPORT_PATH, export_ledger, methods=["GET"]),

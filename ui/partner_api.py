@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from db.engine import write_session
 from points.common.clock import utcnow
 from points.common.errors import DomainError
+from points.common.metrics import REFUSALS, UNEXPECTED
 from points.partners.events import PartnerEventIn, ingest_events
 from points.partners.links import link_by_code
 from ui import partner_api_guard as guard
@@ -86,14 +87,17 @@ def _endpoint(model: type[M], write: Callable[[int, M, datetime], BaseModel]):
             partner_id, payload = await _signed_payload(request, model, now)
             result = await run_in_threadpool(write, partner_id, payload, now)
         except guard.Refusal as refusal:
+            REFUSALS.labels(code=f"partner_{refusal.code}").inc()
             return JSONResponse(refusal.body(), status_code=refusal.status, headers=refusal.headers)
         except ValidationError as error:
             return _schema_errors(error)
         except DomainError as error:
+            REFUSALS.labels(code=error.code).inc()
             if error.code in PARTNER_GONE:
                 return JSONResponse({"error": guard.UNAUTHORIZED[1]}, status_code=guard.UNAUTHORIZED[0])
             return _invalid([{"field": FIELD_OF_CODE.get(error.code, ""), "msg": error.code, "type": error.code}])
         except Exception:  # the transaction rolled back whole: the partner may resend the same batch as it is
+            UNEXPECTED.inc()
             LOG.exception("partner API request failed")
             return JSONResponse({"error": "internal_error"}, status_code=500)
         return Response(result.model_dump_json(), media_type="application/json")

@@ -1,4 +1,5 @@
-"""Security headers on every HTTP response, and Streamlit's metrics endpoint hidden unless a token is given.
+"""Security headers on every HTTP response, and the metrics endpoints (Streamlit's and the portal's /metrics)
+hidden unless a token is given.
 
 A pure ASGI middleware rather than Starlette's BaseHTTPMiddleware: that one buffers each response through a
 task and breaks streaming (the ledger CSV) and WebSockets. This one only edits the first message of an HTTP
@@ -12,6 +13,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.config import Settings, get_settings
 from ui.compat import METRICS_PATH
+
+PORTAL_METRICS_PATH = "/metrics"  # the portal's own counters (points.common.metrics), for Prometheus
 
 HSTS = "max-age=31536000"
 # frame-ancestors 'self': nobody frames the portal to trick a click, while Streamlit's own component frames
@@ -32,8 +35,9 @@ def headers_for(settings: Settings) -> tuple[tuple[str, str], ...]:
 
 
 def is_metrics_path(path: str) -> bool:
-    """Streamlit's metrics route, also under a server.baseUrlPath prefix or with a trailing slash."""
-    return path.rstrip("/").endswith(METRICS_PATH)
+    """Streamlit's or the portal's metrics route, also under a server.baseUrlPath prefix or with a trailing
+    slash."""
+    return path.rstrip("/").endswith((METRICS_PATH, PORTAL_METRICS_PATH))
 
 
 def metrics_allowed(scope: Scope, token: str | None) -> bool:

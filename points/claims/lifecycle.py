@@ -31,6 +31,7 @@ from points.claims.channels import (
 from points.common.clock import city_zone, local_day, utcnow
 from points.common.errors import DomainError
 from points.common.images import Photo, clean_photo
+from points.common.metrics import CLAIMS, count_on_commit
 from points.common.roles import ACTIVE_USER, ADMIN, require_role
 from points.ledger.chain import lock_balance, post
 
@@ -125,6 +126,7 @@ INSERT_CLAIM = DriverStatement(_claim_table.insert().values({name: bindparam(nam
 def _insert_claim(session: Session, *, fields: dict) -> Claim:
     values: dict[str, Any] = {name: fields.get(name, _DEFAULTS.get(name)) for name in _COLUMNS}
     claim_id = INSERT_CLAIM.rows(session.connection(), values)[0][0]
+    count_on_commit(session, CLAIMS, status=values["status"], source=values["source"])
     return Claim.model_construct(id=claim_id, **values)
 
 
@@ -323,6 +325,7 @@ def _decide(session: Session, *, claim: Claim, actor_id: int, status: str, reaso
     claim.status, claim.reviewer_id, claim.review_reason, claim.reviewed_at = status, actor_id, reason, now
     session.add(claim)
     assert claim.id is not None  # a claim read for review
+    count_on_commit(session, CLAIMS, status=status, source=claim.source)
     journal.record(session, actor_id=actor_id, action=f"claim.{status}", now=now, target_type="claim",
                    target_id=claim.id, before=before,
                    after={"status": status, "points": claim.points, "reason": reason})

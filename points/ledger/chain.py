@@ -26,6 +26,7 @@ from db.driver_statement import DriverStatement
 from db.models import Balance, LedgerEntry
 from points.common.clock import utcnow
 from points.common.errors import DomainError
+from points.common.metrics import LEDGER_ENTRIES, count_on_commit
 
 GENESIS_HASH = "0" * 64
 MAX_ENTRY_POINTS = 10_000_000
@@ -161,6 +162,7 @@ def post(session: Session, *, user_id: int, kind: str, points: int, idempotency_
     ADD_TO_BALANCE.rows(connection, {"user": user_id, "add_points": points, "add_co2e": co2e_g,
                                      "seq": values["seq"], "head": values["hash"], "at": values["created_at"]})
     _forget_loaded_balance(session, user_id)
+    count_on_commit(session, LEDGER_ENTRIES, kind=kind)
     return Posted(LedgerEntry.model_construct(**values), True)
 
 
