@@ -39,7 +39,7 @@ MAX_FIELD_ERRORS = 50  # a batch of 1000 broken events does not need 1000 lines 
 PARTNER_GONE = ("partner_unknown", "partner_disabled")  # disabled between the signature check and the write
 FIELD_OF_CODE = {"partner_subject_invalid": "subject"}
 M = TypeVar("M", bound=BaseModel)
-LOG = logging.getLogger(__name__)
+LOG = logging.getLogger("green_egret.partner_api")
 
 
 def _dotted(loc: tuple) -> str:
