@@ -46,7 +46,9 @@ def engine_for(url: str) -> Engine:
                                                   "check_same_thread": False})
         _make_sqlite_safe(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # Every Streamlit session runs its script in a thread of its own: a city's busy minute has a few dozen
+    # writing at once, and a thread waiting for a pooled connection waits longer than the write takes.
+    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
 
 
 def get_engine() -> Engine:

@@ -4,12 +4,10 @@ Earned points count (credits minus reversed credits); spending on rewards never 
 from the rollups (points.reports.earned), so a board costs the same at 10k ledger entries as at 10M. Only a nickname
 leaves the database: no username, display name or district of another resident.
 """
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row as ResultRow
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session, col
 
 from db.models import EarnedTotal, EarnedWeek, User
@@ -20,7 +18,6 @@ from points.common.roles import ACTIVE_USER, RESIDENT, require_role
 PERIODS = ("week", "all")
 TOP = 10
 NEIGHBOURS = 2
-Totals = Sequence[ResultRow[int, str | None, int]]  # (user id, nickname, earned points), highest first
 
 
 @dataclass(frozen=True)
@@ -40,8 +37,9 @@ class Board:
     size: int
 
 
-def _earned_totals(session: Session, *, period: str, district: str | None, now: datetime) -> Totals:
-    """From the earned points the rollups keep (points.reports.earned): one row per resident, never the ledger."""
+def _eligible(*, period: str, district: str | None, now: datetime):
+    """(query of (user id, nickname, earned points) of the residents on this board, its points column), from the
+    earned points the rollups keep (points.reports.earned): one row per resident, never the ledger."""
     if period == "week":
         points = col(EarnedWeek.points)
         query = (select(col(User.id), col(User.nickname), points)
@@ -51,34 +49,46 @@ def _earned_totals(session: Session, *, period: str, district: str | None, now: 
         points = col(EarnedTotal.points)
         query = (select(col(User.id), col(User.nickname), points)
                  .join(EarnedTotal, col(EarnedTotal.user_id) == col(User.id)))
-    query = (query.where(col(User.role) == RESIDENT, col(User.leaderboard_opt_in).is_(True), ACTIVE_USER, points > 0)
-             .order_by(points.desc(), col(User.id)))
+    query = query.where(col(User.role) == RESIDENT, col(User.leaderboard_opt_in).is_(True), ACTIVE_USER, points > 0)
     if district:
         query = query.where(col(User.district) == district)
-    return session.execute(query).all()
+    return query, points
 
 
-def _ranked(totals: Totals, viewer_id: int | None) -> list[Row]:
-    """Equal points share a rank (1, 2, 2, 4); ties are listed oldest account first."""
-    rows: list[Row] = []
-    rank = 0
-    for position, (user_id, nickname, points) in enumerate(totals, start=1):
-        if position == 1 or points != rows[-1].points:
-            rank = position
-        rows.append(Row(rank=rank, user_id=user_id, nickname=nickname, points=int(points), me=user_id == viewer_id))
-    return rows
+def _count(session: Session, query) -> int:
+    return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+
+
+def _row(session: Session, query, points, found, viewer_id: int | None) -> Row:
+    """Equal points share a rank (1, 2, 2, 4): one more than those with more points."""
+    user_id, nickname, earned = found
+    rank = _count(session, query.where(points > earned)) + 1
+    return Row(rank=rank, user_id=user_id, nickname=nickname, points=int(earned), me=user_id == viewer_id)
 
 
 def board(session: Session, *, period: str = "week", district: str | None = None, viewer_id: int | None = None,
           now: datetime | None = None) -> Board:
     """The top ten, and the viewer with two above and two below (when the viewer is on the board), as of the last
-    fold of the rollups: call points.reports.rollups.refresh_rollups() first to include the newest credits."""
+    fold of the rollups: call points.reports.rollups.refresh_rollups() first to include the newest credits.
+
+    A few short queries whatever the city's size (the top by LIMIT, a rank by COUNT), never every resident's row
+    in Python: ties are listed oldest account first.
+    """
     if period not in PERIODS:
         raise DomainError("leaderboard_period_invalid")
-    rows = _ranked(_earned_totals(session, period=period, district=district, now=now or utcnow()), viewer_id)
-    mine = next((index for index, row in enumerate(rows) if row.me), None)
-    around = [] if mine is None else rows[max(0, mine - NEIGHBOURS): mine + NEIGHBOURS + 1]
-    return Board(top=rows[:TOP], around_me=around, me=rows[mine] if mine is not None else None, size=len(rows))
+    query, points = _eligible(period=period, district=district, now=now or utcnow())
+    ordered = (points.desc(), col(User.id))
+    top = [_row(session, query, points, found, viewer_id)
+           for found in session.execute(query.order_by(*ordered).limit(TOP)).all()]
+    mine = session.execute(query.where(col(User.id) == viewer_id)).first() if viewer_id is not None else None
+    if mine is None:
+        return Board(top=top, around_me=[], me=None, size=_count(session, query))
+    ahead = or_(points > mine[2], and_(points == mine[2], col(User.id) < mine[0]))
+    behind = or_(points < mine[2], and_(points == mine[2], col(User.id) > mine[0]))
+    above = session.execute(query.where(ahead).order_by(points.asc(), col(User.id).desc()).limit(NEIGHBOURS)).all()
+    below = session.execute(query.where(behind).order_by(*ordered).limit(NEIGHBOURS)).all()
+    around = [_row(session, query, points, found, viewer_id) for found in [*reversed(above), mine, *below]]
+    return Board(top=top, around_me=around, me=next(row for row in around if row.me), size=_count(session, query))
 
 
 def set_leaderboard(session: Session, *, user_id: int, opt_in: bool, nickname: str | None) -> User:

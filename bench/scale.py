@@ -1,0 +1,214 @@
+"""python -m bench scale [--residents 100000] [--entries 1000000] [--big] [--database-url URL]
+
+Does any page cost more as the ledger grows? Seeds the demo city plus `residents` residents, grows the ledger
+to `--small` entries and then to `--entries` (10 million with --big), each a valid hash chain per resident
+(`verify-ledger` passes), folds the rollups, and at each size times every page of the menu as each role
+that sees it: server time of one AppTest run of the page (app.py, navigation and all), median of `--runs`
+after a warm-up run. Prints one row a page and role with both sizes and their ratio; the target (issue 15) is
+a ratio of at most 1.3. Bulk rows go in by executemany on SQLite and COPY on PostgreSQL.
+"""
+import argparse
+import os
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.dashboard import DISTRICTS
+from bench.ledger import SECRET
+
+ROOT = Path(__file__).resolve().parents[1]
+BATCH = 20_000
+TARGET_RATIO = 1.3
+ACTIONS = ("metro", "bus", "bike", "walk", "paper", "plastic", "glass", "metal")
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench scale")
+    parser.add_argument("--residents", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000, help="ledger entries at the first size")
+    parser.add_argument("--entries", type=int, default=1_000_000, help="ledger entries at the second size")
+    parser.add_argument("--big", action="store_true", help="10 million entries at the second size")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--database-url", help="an empty database (default: a new SQLite file)")
+    return parser.parse_args(argv)
+
+
+def _bulk(connection, table, rows: list[dict]) -> None:
+    """COPY on PostgreSQL (the fastest way in), executemany elsewhere."""
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    names = list(rows[0])
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in names])
+
+
+class City:
+    """The synthetic residents and each one's chain head, so the ledger can grow in steps."""
+
+    def __init__(self, residents: int) -> None:
+        self.rng = random.Random(15)
+        self.first_user = 0
+        self.count = residents
+        self.heads: dict[int, list] = {}  # user id -> [points, co2e_g, last seq, head hash]
+        self.next_id = 1
+        self.start = datetime.now(UTC) - timedelta(days=365)
+
+    def add_residents(self) -> None:
+        from db.engine import get_engine
+        from db.models import Balance, User
+        from points.ledger.chain import GENESIS_HASH
+
+        with get_engine().begin() as connection:
+            self.first_user = connection.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM user"
+                                                         if connection.dialect.name == "sqlite" else
+                                                         'SELECT coalesce(max(id), 0) + 1 FROM "user"').scalar_one()
+            self.next_id = connection.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM ledgerentry").scalar_one()
+            users = [dict(id=self.first_user + i, username=f"scale{i}", display_name=f"Scale {i}", password_hash="x",
+                          role="resident", district=DISTRICTS[i % len(DISTRICTS)], failed_signins=0, disabled=False,
+                          leaderboard_opt_in=i % 3 == 0, elder_mode=False, created_at=self.start)
+                     for i in range(self.count)]
+            for begin in range(0, len(users), BATCH):
+                _bulk(connection, User.__table__, users[begin:begin + BATCH])
+            _bulk(connection, Balance.__table__, [
+                dict(user_id=user["id"], points=0, co2e_g=0, last_seq=0, head_hash=GENESIS_HASH,
+                     updated_at=self.start) for user in users])
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('\"user\"', 'id'), "
+                                           "(SELECT max(id) FROM \"user\"))")
+        for user in users:
+            self.heads[user["id"]] = [0, 0, 0, GENESIS_HASH]
+
+    def grow(self, entries: int) -> None:
+        """Append earn entries for random residents until the ledger holds `entries`, hash-chained."""
+        from db.engine import get_engine
+        from db.models import LedgerEntry
+        from points.ledger.chain import chain_hash
+
+        with get_engine().begin() as connection:
+            have = connection.exec_driver_sql("SELECT count(*) FROM ledgerentry").scalar_one()
+            batch: list[dict] = []
+            for i in range(have, entries):
+                user_id = self.first_user + self.rng.randrange(self.count)
+                head = self.heads[user_id]
+                points = self.rng.randint(10, 3000)
+                values = dict(id=self.next_id, user_id=user_id, seq=head[2] + 1, kind="earn", points=points,
+                              co2e_g=points, action_code=self.rng.choice(ACTIONS), action_type_id=None,
+                              quantity=1.0, claim_id=None, redemption_id=None, checkin_id=None,
+                              original_entry_id=None, reason=None, created_by=None,
+                              created_at=self.start + timedelta(seconds=i * 30 % (365 * 86400)),
+                              idempotency_key=f"scale:{self.next_id}", request_digest="scale")
+                values["prev_hash"] = head[3]
+                values["hash"] = chain_hash(head[3], values, SECRET)
+                head[0], head[1], head[2], head[3] = head[0] + points, head[1] + points, head[2] + 1, values["hash"]
+                self.next_id += 1
+                batch.append(values)
+                if len(batch) == BATCH:
+                    _bulk(connection, LedgerEntry.__table__, batch)
+                    batch = []
+            _bulk(connection, LedgerEntry.__table__, batch)
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('ledgerentry', 'id'), "
+                                           "(SELECT max(id) FROM ledgerentry))")
+            connection.exec_driver_sql("CREATE TEMP TABLE scale_heads (user_id INTEGER PRIMARY KEY, points INTEGER, "
+                                       "co2e_g INTEGER, last_seq INTEGER, head_hash TEXT)")
+            connection.exec_driver_sql("INSERT INTO scale_heads VALUES (?, ?, ?, ?, ?)" if connection.dialect.name
+                                       == "sqlite" else "INSERT INTO scale_heads VALUES (%s, %s, %s, %s, %s)",
+                                       [(user, *head) for user, head in self.heads.items() if head[2]])
+            connection.exec_driver_sql(
+                "UPDATE balance SET points = h.points, co2e_g = h.co2e_g, last_seq = h.last_seq, "
+                "head_hash = h.head_hash FROM scale_heads h WHERE balance.user_id = h.user_id")
+            connection.exec_driver_sql("DROP TABLE scale_heads")
+
+
+def page_cases() -> list[tuple[str, str, str]]:
+    """(page key, script, role) for every page of every role's menu, as the demo accounts see them."""
+    from ui.nav import PAGES, SIGNED_OUT
+
+    roles = (SIGNED_OUT, "resident", "organizer", "admin")
+    return [(spec.key, spec.path, role) for role in roles for spec in PAGES if role in spec.roles and not spec.hidden]
+
+
+def time_pages(runs: int) -> dict[tuple[str, str], float]:
+    """Median server time in ms of each page for each role, after a warm-up run."""
+    from sqlmodel import select
+    from streamlit.testing.v1 import AppTest
+
+    from db.engine import read_session
+    from db.models import User
+
+    with read_session() as session:
+        ids = {user.username: user.id for user in session.exec(select(User).where(
+            User.username.in_(("resident", "organizer", "admin"))))}
+    found = {}
+    for key, path, role in page_cases():
+        samples = []
+        for run in range(runs + 1):
+            app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+            app.session_state["lang"] = "zh"
+            if role in ids:
+                app.session_state["user_id"] = ids[role]
+            app.run()
+            app.switch_page(path)
+            began = time.perf_counter()
+            app.run()
+            if run:
+                samples.append((time.perf_counter() - began) * 1000)
+        found[(key, role)] = statistics.median(samples)
+    return found
+
+
+def main(argv) -> int:
+    args = parse(argv)
+    folder = tempfile.mkdtemp(prefix="green-egret-scale-")
+    os.environ.update({"GREEN_EGRET_DATA_DIR": folder, "GREEN_EGRET_SECRET": SECRET,
+                       "DATABASE_URL": args.database_url or f"sqlite:///{folder}/scale.db"})
+    try:
+        return run(args)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(args) -> int:
+    from sqlmodel import Session
+
+    from db.engine import get_engine
+    from db.migrate import upgrade
+    from points.demo.seed import seed
+    from points.ledger.verify import verify_ledger
+    from points.reports.rollups import refresh_rollups
+
+    upgrade()
+    seed(demo=True)
+    city = City(args.residents)
+    city.add_residents()
+    sizes = (args.small, 10_000_000 if args.big else args.entries)
+    times = []
+    for size in sizes:
+        began = time.perf_counter()
+        city.grow(size)
+        refresh_rollups()
+        print(f"ledger grown to {size:,} entries for {args.residents:,} residents in "
+              f"{time.perf_counter() - began:.1f} s ({get_engine().dialect.name})")
+        times.append(time_pages(args.runs))
+    with Session(get_engine()) as session:
+        report = verify_ledger(session)
+    print(f"verify-ledger: {'ok' if report.ok else report.first_bad}, {report.entries:,} entries")
+    small, large = times
+    print(f"{'page':16} {'role':12} {sizes[0]:>12,} {sizes[1]:>12,}  ratio  (server ms, median of {args.runs})")
+    worst = 0.0
+    for (key, role), ms in small.items():
+        ratio = large[(key, role)] / ms
+        worst = max(worst, ratio)
+        flag = "" if ratio <= TARGET_RATIO else f"  over {TARGET_RATIO}x"
+        print(f"{key:16} {role:12} {ms:12.1f} {large[(key, role)]:12.1f}  {ratio:5.2f}{flag}")
+    print(f"worst ratio {worst:.2f} (target <= {TARGET_RATIO})")
+    return 0 if report.ok else 1
