@@ -15,16 +15,21 @@ from ui.security_headers import SecurityHeaders
 
 
 @asynccontextmanager
-async def prepare_database(_app):
-    """Migrate before the first request; an empty database gets the city's catalogue and places."""
+async def start_up(_app):
+    """Before the first request: migrate (an empty database gets the city's catalogue and places), then warm the
+    imports and caches the pages need, so a cold QR scan draws its outcome at once (ui/warmup.py)."""
+    from db.config import get_settings
     from points.demo.seed import first_start
+    from ui.warmup import warm_up
 
     leave_pages_directory_mode()
     first_start()
+    if get_settings().warm_up:
+        warm_up()
     yield
 
 
-app = st.App(__file__, routes=ROUTES, lifespan=prepare_database, on_script_error=show_unexpected_error,
+app = st.App(__file__, routes=ROUTES, lifespan=start_up, on_script_error=show_unexpected_error,
              middleware=[Middleware(SecurityHeaders)])
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ class Settings:
     cookie_secure: bool = False  # the sign-in cookie only over HTTPS (behind a TLS-terminating proxy too)
     trusted_proxies: int = 0  # how many proxies in front may be believed about the client (X-Forwarded-For)
     metrics_token: str | None = None  # /_stcore/metrics answers only to "Authorization: Bearer <token>"
+    warm_up: bool = True  # import what the pages import at start-up (ui/warmup.py); 0 only to measure without
 
 
 @cache
@@ -71,13 +72,14 @@ def _settings_for(values: tuple) -> Settings:
         cookie_secure=env.get("GREEN_EGRET_COOKIE_SECURE", "").lower() in ("1", "true", "yes", "on"),
         trusted_proxies=int(env.get("GREEN_EGRET_TRUSTED_PROXIES", "0")),
         metrics_token=env.get("GREEN_EGRET_METRICS_TOKEN") or None,
+        warm_up=env.get("GREEN_EGRET_WARMUP", "1").lower() not in ("0", "false", "no", "off"),
     )
 
 
 SETTING_NAMES = ("DATABASE_URL", "GREEN_EGRET_SECRET", "GREEN_EGRET_BASE_URL", "GREEN_EGRET_CITY",
                  "GREEN_EGRET_TIMEZONE", "GREEN_EGRET_GRAMS_PER_POINT", "GREEN_EGRET_VOLUNTEER_POINTS_PER_HOUR",
                  "GREEN_EGRET_DATA_DIR", "GREEN_EGRET_TILES", "DATABASE_OWNER_URL", "GREEN_EGRET_COOKIE_SECURE",
-                 "GREEN_EGRET_TRUSTED_PROXIES", "GREEN_EGRET_METRICS_TOKEN")
+                 "GREEN_EGRET_TRUSTED_PROXIES", "GREEN_EGRET_METRICS_TOKEN", "GREEN_EGRET_WARMUP")
 
 
 def get_settings() -> Settings:

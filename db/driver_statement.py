@@ -22,17 +22,20 @@ class _Compiled:
     names: tuple[str, ...]  # the parameters in the order a positional paramstyle needs them
     positional: bool
     processors: dict[str, Callable[[Any], Any]]
+    results: tuple[Callable[[Any], Any] | None, ...] = ()  # per selected column, for typed statements
 
 
 class DriverStatement:
     """One statement with bindparam() placeholders; rows(connection, {name: value}) runs it.
 
     `statement` is a Core statement, or a function of the dialect for constructs such as ON CONFLICT that
-    each dialect builds with its own insert().
+    each dialect builds with its own insert(). A `typed` SELECT also runs each column type's result processor
+    (SQLite's booleans and datetimes come back as Python's), for rows that become model objects.
     """
 
-    def __init__(self, statement) -> None:
+    def __init__(self, statement, *, typed: bool = False) -> None:
         self._build = statement if callable(statement) else (lambda _dialect: statement)
+        self._typed = typed
         self._compiled: dict[str, _Compiled] = {}
 
     def rows(self, connection: Connection, params: dict[str, Any]) -> Sequence[Any]:
@@ -45,17 +48,38 @@ class DriverStatement:
         cursor = connection.connection.cursor()
         try:
             cursor.execute(compiled.sql, arguments)
-            return cursor.fetchall() if cursor.description else []
+            rows = cursor.fetchall() if cursor.description else []
         finally:
             cursor.close()
+        if compiled.results:
+            return [tuple(value if process is None else process(value)
+                          for process, value in zip(compiled.results, row, strict=True)) for row in rows]
+        return rows
+
+    def sql(self, dialect: Dialect) -> tuple[str, tuple[str, ...]]:
+        """The SQL text and its parameters' names in order: bench/ledger.py's plain-driver side runs the very
+        statements the domain runs."""
+        compiled = self._compiled.get(dialect.name) or self._compile(dialect)
+        return compiled.sql, compiled.names
 
     def _compile(self, dialect: Dialect) -> _Compiled:
-        compiled = self._build(dialect).compile(dialect=dialect)
+        statement = self._build(dialect)
+        compiled = statement.compile(dialect=dialect)
         names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
         processors = {}
         for name in names:
             process = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 processors[name] = process
-        self._compiled[dialect.name] = _Compiled(str(compiled), names, compiled.positional, processors)
+        results = tuple(_result_processor(column.type, dialect)
+                        for column in statement.selected_columns) if self._typed else ()
+        self._compiled[dialect.name] = _Compiled(str(compiled), names, compiled.positional, processors, results)
         return self._compiled[dialect.name]
+
+
+def _result_processor(column_type, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The column type's conversion of a fetched value. PostgreSQL's numeric processors ask for the cursor's type
+    code, which a statement compiled ahead does not know; psycopg returns floats and integers as such already."""
+    if dialect.name == "postgresql" and column_type._type_affinity.__name__ in ("Float", "Numeric"):
+        return None
+    return column_type.dialect_impl(dialect).result_processor(dialect, None)

@@ -28,6 +28,7 @@ class User(SQLModel, table=True):
     district: str | None = Field(default=None, max_length=32)
     language: str | None = Field(default=None, max_length=8)
     leaderboard_opt_in: bool = Field(default=False)
+    elder_mode: bool = Field(default=False)  # 适老化: large text, high contrast, big targets, simpler home
     nickname: str | None = Field(default=None, max_length=40)
     failed_signins: int = Field(default=0)  # failed sign-ins since the last good one, told to the owner then
     last_failed_at: datetime | None = _when(nullable=True)

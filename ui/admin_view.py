@@ -1,8 +1,6 @@
-"""What the admin pages draw alike: a bar chart with its numbers beside it, the staff reader, a reason picker."""
+"""What the admin pages draw alike: the staff reader, a reason picker, filters and pagers."""
 from urllib.parse import urlencode
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from points.common.roles import ADMIN
@@ -15,20 +13,6 @@ def staff_user():
     """The signed-in admin or auditor, and whether they may change things (auditors only read)."""
     user = auth.current_user()
     return user, user.role == ADMIN
-
-
-def bars_with_numbers(rows: list[tuple[str, float]], *, label: str, value: str, key: str) -> None:
-    """An Altair bar chart and, beside it, the same numbers as a table (charts alone hide exact values)."""
-    if not rows:
-        st.caption(t("admin.no_data"))
-        return
-    frame = pd.DataFrame(rows, columns=[label, value])
-    chart_column, table_column = st.columns([3, 2])
-    chart = alt.Chart(frame).mark_bar().encode(x=alt.X(f"{value}:Q", title=value),
-                                               y=alt.Y(f"{label}:N", sort="-x", title=label),
-                                               tooltip=[label, value])
-    chart_column.altair_chart(chart, width="stretch", key=f"chart_{key}")
-    table_column.dataframe(frame, hide_index=True, width="stretch", key=f"table_{key}")
 
 
 def reason_input(key: str, *, required: bool) -> str:

@@ -36,7 +36,12 @@ def t(key: str, **params) -> str:
 
 
 def error_text(error: DomainError) -> str:
-    return t(f"error.{error.code}", **error.params)
+    """The error in words; a catalogue unit among its params ("meal") reads as the unit's name ("餐", "meals")."""
+    params = dict(error.params)
+    if "unit" in params:
+        name = t(f"numbers.unit.{params['unit']}.other")
+        params["unit"] = params["unit"] if name.startswith("numbers.unit.") else name
+    return t(f"error.{error.code}", **params)
 
 
 def babel_locale() -> str:

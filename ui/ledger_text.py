@@ -1,17 +1,19 @@
 """How an action, its factor and a claim's outcome read in words, shared by the log and ledger pages."""
 from db.models import ActionType
 from points.catalogue.carbon import credit_for, credited_factor_g
+from points.catalogue.wording import source_in
 from points.claims.lifecycle import ClaimResult
-from ui.format import grams, number
-from ui.i18n import localized, t
+from ui.format import confidence, grams, number, unit_name, year
+from ui.i18n import current_language, localized, t
 
 
 def action_name(action: ActionType) -> str:
     return localized(action)
 
 
-def unit_label(unit: str) -> str:
-    return t(f"ledger.unit.{unit}")
+def unit_label(unit: str, count: float = 2) -> str:
+    """The unit for `count` of it ("1 meal", "2 meals"; "g/meal" with count 1)."""
+    return unit_name(unit, count)
 
 
 def quantity_text(quantity: float) -> str:
@@ -20,7 +22,7 @@ def quantity_text(quantity: float) -> str:
 
 def factor_text(action: ActionType) -> str:
     """'46.7 g/km', or for an upper bound '50% of 295 g/kg, an upper bound'."""
-    unit = unit_label(action.unit)
+    unit = unit_label(action.unit, 1)
     if action.credit_share < 1:
         return t("ledger.factor_share", share=number(action.credit_share * 100), grams=number(action.factor_g, 1),
                  unit=unit)
@@ -40,15 +42,15 @@ def channel_text(channel: str | None, partner_name: str | None = None) -> str:
 
 
 def source_text(action: ActionType) -> str:
-    return t("ledger.source_line", source=action.source, year=action.year, confidence=action.confidence,
-             version=action.version)
+    return t("ledger.source_line", source=source_in(action, current_language()), year=year(action.year),
+             confidence=confidence(action.confidence), version=action.version)
 
 
 def preview_text(action: ActionType, quantity: float) -> str:
     """'10 km · Metro trip ≈ 467 g CO₂e = 467 points (46.7 g/km)' before anything is written."""
     credit = credit_for(action, quantity)
-    common = {"quantity": quantity_text(quantity), "unit": unit_label(action.unit), "action": action_name(action),
-              "points": number(credit.points)}
+    common = {"quantity": quantity_text(quantity), "unit": unit_label(action.unit, quantity),
+              "action": action_name(action), "points": number(credit.points)}
     if action.factor_kind == "points_only":
         return t("ledger.preview_points_only", **common)
     return t("ledger.preview", grams=grams(credit.co2e_g), factor=factor_text(action), **common)

@@ -25,7 +25,7 @@ from db.config import get_settings
 from db.models import Place
 from points.common.clock import utcnow
 from points.places.geo import gcj02_to_wgs84, wgs84_to_gcj02
-from points.places.registry import KINDS, is_closed, trail_length_m
+from points.places.registry import KINDS, is_closed, position, trail_length_m
 from ui.i18n import catalogue
 from ui.vendor_assets import LEAFLET_CSS, LEAFLET_JS, MARKERCLUSTER_CSS, MARKERCLUSTER_JS
 
@@ -104,6 +104,10 @@ class _FeatureGroup(folium.FeatureGroup, _NoRetemplate):
 
 class _LayerControl(folium.LayerControl, _NoRetemplate):
     """Layer names (translated kind labels) are in its script."""
+
+
+class _FitBounds(folium.FitBounds, _NoRetemplate):
+    """Numbers only; a small map zooms to its pins so none sits outside the view (clusters draw only what is in it)."""
 
 
 class OfflineCluster(MarkerCluster, _NoRetemplate):
@@ -213,16 +217,19 @@ def _display(lat: float, lon: float, tiles: str) -> list[float]:
     return list(wgs84_to_gcj02(lat, lon)) if tiles in GCJ_TILES else [lat, lon]
 
 
-def _legend(language: str) -> str:
+def _legend(language: str, kinds: tuple[str, ...] = KINDS) -> str:
     say = words(language)
     rows = [f'<span style="color:{KIND_COLOURS[kind]}">{"&#9473;" if kind == "trail" else "&#9679;"}</span> '
-            f"{esc(say(f'map.kind.{kind}'))}" for kind in KINDS]
+            f"{esc(say(f'map.kind.{kind}'))}" for kind in kinds]
     rows.append(f'<span style="color:{CLOSED_COLOUR}">&#9679;</span> {esc(say("map.closed_short"))}')
     return "<br>".join(rows)
 
 
-def build_map(places: list[Place], *, language: str, tiles: str = "osm", now: datetime | None = None) -> folium.Map:
-    """One folium map of the given places: a clustered layer per kind, trails as dashed schematic lines."""
+def build_map(places: list[Place], *, language: str, tiles: str = "osm", now: datetime | None = None,
+              compact: bool = False) -> folium.Map:
+    """One folium map of the given places: a clustered layer per kind, trails as dashed schematic lines.
+    `compact` (a small map on a phone) zooms to the pins, folds the layer list and keeps the legend to the kinds
+    shown, so neither covers them."""
     say = words(language)
     url, attribution, subdomains = TILES.get(tiles, TILES["osm"])
     fmap = OfflineMap(location=_display(*CENTRE, tiles), zoom_start=12, tiles=None, control_scale=True)
@@ -252,8 +259,12 @@ def build_map(places: list[Place], *, language: str, tiles: str = "osm", now: da
             _Marker(_display(lat, lon, tiles), icon=icon, popup=popup, tooltip=tooltip).add_to(layers[place.kind])
     for layer in layers.values():
         layer.add_to(fmap)
-    _LayerControl(collapsed=False).add_to(fmap)
-    _Notes(_legend(language), say("map.tiles_failed")).add_to(fmap)
+    pins = [_display(*spot, tiles) for spot in map(position, places) if spot]
+    if compact and pins:
+        _FitBounds(pins, padding=(40, 40), max_zoom=14).add_to(fmap)
+    _LayerControl(collapsed=compact).add_to(fmap)
+    shown = tuple(kind for kind in KINDS if any(place.kind == kind for place in places)) if compact else KINDS
+    _Notes(_legend(language, shown), say("map.tiles_failed")).add_to(fmap)
     return fmap
 
 
@@ -263,9 +274,10 @@ def configured_tiles() -> str:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _cached_map(key: tuple, language: str, tiles: str, _places: list[Place], _now: datetime) -> folium.Map:
-    """Built and rendered once per shown content, closure state, language and tile provider."""
-    fmap = build_map(_places, language=language, tiles=tiles, now=_now)
+def _cached_map(key: tuple, language: str, tiles: str, compact: bool, _places: list[Place],
+                _now: datetime) -> folium.Map:
+    """Built and rendered once per shown content, closure state, language, tile provider and size."""
+    fmap = build_map(_places, language=language, tiles=tiles, now=_now, compact=compact)
     fmap.get_root().render()
     return fmap
 
@@ -277,14 +289,14 @@ def content_key(places: list[Place]) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-def show_map(places: list[Place], *, language: str, tiles: str,
-             now: datetime | None = None) -> tuple[float, float] | None:
+def show_map(places: list[Place], *, language: str, tiles: str, now: datetime | None = None,
+             height: int = 540, compact: bool = False) -> tuple[float, float] | None:
     """Draw the (cached) map; return the last clicked point in WGS-84, if any."""
     now = now or utcnow()
     key = (content_key(places), tuple(p.id for p in places if is_closed(p, now=now)))
     # st_folium renames the elements of the map it is given: hand it a copy, keep the cached one intact
-    fmap = copy.deepcopy(_cached_map(key, language, tiles, places, now))
-    state = st_folium(fmap, key="city_map", height=540, use_container_width=True, render=False,
+    fmap = copy.deepcopy(_cached_map(key, language, tiles, compact, places, now))
+    state = st_folium(fmap, key="city_map", height=height, use_container_width=True, render=False,
                       returned_objects=["last_clicked"])
     click = (state or {}).get("last_clicked")
     if not click:

@@ -8,6 +8,8 @@ from db.engine import write_session
 from points.accounts import users
 from points.common.errors import DomainError
 from ui import auth, sso, sso_trip
+from ui.elder import elder_switch
+from ui.frame import dress_frame
 from ui.i18n import LANGUAGES, current_language, error_text, language_from_locale, t
 from ui.nav import PAGES, SIGNED_OUT, PageSpec, default_key
 
@@ -96,8 +98,10 @@ def run_portal() -> None:
     st.set_page_config(page_title="Green Egret 白鹭绿积分", page_icon="🌿", layout="wide")
     user = auth.current_user() or sso.sign_in_from_city()
     choose_language(user)
+    dress_frame()
     page = build_navigation(user.role if user else SIGNED_OUT)
     language_switch()
+    elder_switch(user)
     if user is not None:
         st.sidebar.caption(t("portal.signed_in_as", name=user.display_name))
         auth.show_signin_notice()

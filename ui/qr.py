@@ -3,7 +3,6 @@ import streamlit as st
 import zxingcpp
 
 from db.models import Checkpoint
-from points.checkin.personal_code import LIFETIME, issue_code
 from points.checkin.posters import qr_png
 from points.common import images
 from ui.attempt import attempt_step
@@ -12,14 +11,6 @@ from ui.i18n import localized, t
 
 def show_code(text: str, *, caption: str | None = None, width: int = 320) -> None:
     st.image(qr_png(text), caption=caption, width=width)
-
-
-def personal_code_panel(user) -> None:
-    """The resident's short-lived personal code, for a recycling station attendant to scan."""
-    st.subheader(t("checkin.personal_code"))
-    st.caption(t("checkin.personal_code_help", minutes=int(LIFETIME.total_seconds() // 60)))
-    if st.button(t("checkin.show_personal_code"), key="show_personal_code"):
-        show_code(issue_code(user.id), caption=user.display_name)
 
 
 def decode_codes(photo: bytes) -> list[str]:

@@ -2,8 +2,11 @@
 import pandas as pd
 import streamlit as st
 
-from points.score.rules import COMPONENTS, Score, load_rules
-from ui.format import day, moment, number
+from points.common.clock import local_day
+from points.score.next_step import Advice
+from points.score.rules import COMPONENTS, Score, load_rules, next_tier
+from ui.charts import line_chart
+from ui.format import day, equivalent, grams, moment, number, plural
 from ui.i18n import current_language, t
 
 
@@ -17,6 +20,11 @@ def tier_name(tier: dict | str | None) -> str:
 
 
 def _explanation(name: str, measure: dict) -> str:
+    """A component in words; the carbon one as a mass like every other ("4.6 kg", "467 g") and its comparison."""
+    if name == "carbon":
+        comparison = equivalent(measure["grams"])
+        text = t("score.explain.carbon", co2e=grams(measure["grams"]))
+        return f"{text} ({comparison})" if comparison else text
     values = {key: number(value, 1) if isinstance(value, float) else value for key, value in measure.items()
               if key != "missing"}
     return t(f"score.explain.{name}", **values)
@@ -43,9 +51,34 @@ def components_table(score: Score) -> None:
 
 
 def history_chart(history: list[Score]) -> None:
-    frame = pd.DataFrame({t("score.history_date"): [day(item.as_of.date()) for item in history],
-                          t("score.total"): [item.total for item in history]})
-    st.line_chart(frame, x=t("score.history_date"), y=t("score.total"), height=240)
+    """The score over the year, by local date on a time axis, with a sentence and the table for those who
+    cannot see the line."""
+    when, total = t("score.history_date"), t("score.total")
+    frame = pd.DataFrame({when: [local_day(item.as_of) for item in history], total: [item.total for item in history]})
+    first, last = history[0], history[-1]
+    summary = t("numbers.score_history_summary", start=day(local_day(first.as_of)), first=first.total,
+                end=day(local_day(last.as_of)), last=last.total, low=min(frame[total]), high=max(frame[total]))
+    line_chart(frame, x=when, y=total, summary=summary)
+
+
+def advice_message(advice: Advice, score: Score) -> tuple[str, str]:
+    """(kind, text) for the next step: only what today's and this week's caps allow, never a bigger promise."""
+    trip, step = advice.trip, advice.step
+    common = {"km": number(trip.km), "cap": number(trip.daily_cap_km or 0)}
+    if step is not None:
+        tier = {"tier": tier_name(step.tier), "min": step.tier["min"]}
+        if len(step.per_day) == 1:
+            return "info", plural("numbers.next_today", step.total, n=step.total, **tier, **common)
+        if step.per_day[0] == 0:
+            return "info", plural("numbers.next_tomorrow", step.total, n=step.total, days=len(step.per_day) - 1,
+                                  **tier, **common)
+        return "info", plural("numbers.next_week", step.total, n=step.total, today=step.per_day[0],
+                              days=len(step.per_day), **tier, **common)
+    upcoming = next_tier(score)
+    if upcoming is None:
+        return "success", t("score.top_tier")
+    far = t("score.next_tier_far", tier=tier_name(upcoming), min=upcoming["min"])
+    return "info", (t("numbers.cap_reached", **common) + " " + far) if advice.cap_reached_today else far
 
 
 def tiers_table() -> None:

@@ -13,7 +13,7 @@ from points.ledger.verify import verify_integrity
 from ui import format as fmt
 from ui.admin_view import every, export_link, labels, pager, staff_user
 from ui.attempt import attempt
-from ui.i18n import error_text, t
+from ui.i18n import error_text, localized, t
 
 user, can_change = staff_user()
 st.title(t("nav.admin-ledger"))
@@ -21,10 +21,10 @@ if message := st.session_state.pop("ledger_message", None):
     st.success(message)
 
 with read_session() as session:
-    codes = [action.code for action in list_current(session)]
+    action_names = {action.code: localized(action) for action in list_current(session)}
 row1 = st.columns(3)
 username = row1[0].text_input(t("admin.ledger.resident"), key="ledger_user")
-action_labels = labels(["", *codes], lambda code: code or t("admin.all"))
+action_labels = labels(["", *action_names], lambda code: action_names[code] if code else t("admin.all"))
 action_code = row1[1].selectbox(t("admin.ledger.action"), list(action_labels), key="ledger_action",
                                 format_func=action_labels.get)
 kind_labels = labels(["", *KINDS], every("admin.kind."))
@@ -55,10 +55,12 @@ if balance is not None:
 st.dataframe([{t("admin.ledger.col_id"): row.entry.id, t("admin.ledger.col_user"): row.username,
                t("admin.ledger.col_seq"): row.entry.seq, t("admin.ledger.col_kind"): t(f"admin.kind.{row.entry.kind}"),
                t("admin.ledger.col_points"): row.entry.points, t("admin.ledger.col_co2e"): row.entry.co2e_g,
-               t("admin.ledger.col_action"): row.entry.action_code or "",
+               t("admin.ledger.col_action"): action_names.get(row.entry.action_code or "", row.entry.action_code or ""),
+               t("events_ui.ledger_col_claim"): row.entry.claim_id,
                t("admin.ledger.col_reason"): row.entry.reason or "",
                t("admin.ledger.col_when"): fmt.moment(row.entry.created_at)} for row in rows],
-             hide_index=True, key="ledger_table")
+             hide_index=True, key="ledger_table",  # "#12", as the review queue names claims
+             column_config={t("events_ui.ledger_col_claim"): st.column_config.NumberColumn(format="#%d")})
 if not rows:
     st.caption(t("admin.no_data"))
 pager(cursors, next_cursor, key="ledger")

@@ -62,11 +62,10 @@ current = by_id.get(st.selectbox(t("checkin.choose"), list(labels), format_func=
 
 if current is None or current.status != "closed":
     with st.expander(t("checkin.edit") if current else t("checkin.new"), expanded=current is None):
-        values = checkpoint_form(places, current)
-    if values is not None and current is None:
-        act(checkpoints.create_checkpoint, **values)
-    elif values is not None:
-        act(checkpoints.update_checkpoint, checkpoint_id=current.id, **values)
+        save = (partial(checkpoints.create_checkpoint, actor_id=user.id) if current is None
+                else partial(checkpoints.update_checkpoint, actor_id=user.id, checkpoint_id=current.id))
+        if checkpoint_form(places, current, save=lambda session, values: save(session, **values)):
+            st.rerun()
 
 if current is not None:
     with read_session() as session:

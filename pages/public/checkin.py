@@ -1,19 +1,18 @@
 """Check in by opening a checkpoint's QR link: the link survives sign-in (the city account's round trip too, see
-ui.sso_trip), the address bar is cleaned after."""
+ui.sso_trip), the address bar is cleaned after, and the outcome is the first thing the page draws, full-screen."""
 import streamlit as st
 
 from db.engine import write_session
 from points.checkin.decision import check_out, scan
 from points.checkin.tokens import parse_checkpoint_id
 from points.common.errors import DomainError
-from ui import auth, sso_trip
-from ui.i18n import error_text, t
+from ui import auth, checkin_outcome, sso_trip
+from ui.i18n import t
 from ui.portal import RETURN_TO
 from ui.qr import title_of
 from ui.signin_form import signin_form
 
 PENDING, LAST = sso_trip.CHECKIN_PENDING, "checkin_last"
-SUCCESS = ("credited", "checked_in", "checked_out")
 
 
 def remember_link() -> None:
@@ -24,37 +23,21 @@ def remember_link() -> None:
 
 
 def run(action, user_id: int, link: tuple) -> None:
-    """Run scan or check-out once and keep what the volunteer should see (the token stays server-side)."""
+    """Run scan or check-out once and keep the panel the volunteer should see (the token stays server-side)."""
     try:
         checkpoint_id = parse_checkpoint_id(link[0])
         with write_session() as session:
             result = action(session, user_id=user_id, checkpoint_id=checkpoint_id, token=link[1] or "")
-        st.session_state[LAST] = {"outcome": result.outcome, "title": title_of(result.checkpoint),
-                                  "points": result.points, "hours": result.hours, "link": link,
-                                  "can_check_out": result.can_check_out}
+            title = title_of(result.checkpoint)
+        st.session_state[LAST] = checkin_outcome.from_result(result, title=title, link=link)
     except DomainError as error:
-        st.session_state[LAST] = {"error": error}
+        st.session_state[LAST] = checkin_outcome.from_refusal(error)
 
 
-def show_last() -> None:
-    last = st.session_state.get(LAST)
-    if last is None:
-        st.info(t("checkin.scan_a_code"))
-    elif "error" in last:
-        st.error(error_text(last["error"]))
-    else:
-        message = t(f"checkin.outcome.{last['outcome']}", title=last["title"], points=last["points"],
-                    hours=last["hours"])
-        (st.success if last["outcome"] in SUCCESS else st.info)(message)
-        if last["can_check_out"] and st.button(t("checkin.check_out"), type="primary"):
-            run(check_out, auth.current_user().id, last["link"])
-            st.rerun()
-
-
-st.title(t("nav.checkin"))
 remember_link()
 user = auth.current_user()
 if user is None and PENDING in st.session_state:
+    st.title(t("nav.checkin"))
     st.info(t("checkin.sign_in_first"))
     st.session_state[RETURN_TO] = "checkin"  # a new volunteer who registers first comes back here
     signin_form()
@@ -64,4 +47,10 @@ if user is not None and PENDING in st.session_state:
     run(scan, user.id, st.session_state.pop(PENDING))
     for name in ("c", "t"):
         st.query_params.pop(name, None)
-show_last()
+last = st.session_state.get(LAST)
+if last is None:
+    st.title(t("nav.checkin"))
+    st.info(t("checkin.scan_a_code"))
+elif checkin_outcome.show(last) and user is not None:
+    run(check_out, user.id, last.link)
+    st.rerun()

@@ -1,8 +1,10 @@
-"""Register: what is stored and why, and a separate consent for the leaderboard."""
+"""Register: what is stored and why, the district if the resident wants to give it, and a separate consent for
+the leaderboard."""
 import streamlit as st
 
 from ui import auth
 from ui.attempt import attempt_step
+from ui.district_choice import district_select
 from ui.i18n import t
 
 st.title(t("nav.register"))
@@ -12,6 +14,7 @@ with st.form("register"):
     display_name = st.text_input(t("account.display_name"))
     password = st.text_input(t("account.password"), type="password", help=t("account.password_help"))
     repeat = st.text_input(t("account.password_repeat"), type="password")
+    district = district_select(key="register_district")
     opt_in = st.checkbox(t("account.leaderboard_consent"))
     submitted = st.form_submit_button(t("portal.register"), type="primary")
 
@@ -20,5 +23,5 @@ if submitted:
         st.error(t("error.password_mismatch"))
     else:
         if attempt_step(lambda: auth.register(username=username, display_name=display_name, password=password,
-                                              leaderboard_opt_in=opt_in)).ok:
+                                              leaderboard_opt_in=opt_in, district=district)).ok:
             st.rerun()

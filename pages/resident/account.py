@@ -1,8 +1,11 @@
-"""My account: profile, language and password; for residents also linked partner accounts and privacy."""
+"""My account: profile, language and password; for residents also their district, linked partner accounts and
+privacy."""
 import streamlit as st
 
+from points.accounts.districts import choose_district
 from ui import auth
-from ui.attempt import attempt_step
+from ui.attempt import attempt, attempt_step
+from ui.district_choice import district_name, district_select
 from ui.i18n import t
 from ui.linked_accounts import linked_accounts
 from ui.privacy_panel import privacy_panel
@@ -10,6 +13,15 @@ from ui.privacy_panel import privacy_panel
 user = auth.current_user()
 st.title(t("nav.account"))
 st.write(t("account.summary", name=user.display_name, username=user.username, role=t(f"role.{user.role}")))
+
+if user.role == "resident":
+    st.subheader(t("landing.district.title"))
+    with st.form("district"):
+        district = district_select(key="account_district", current=user.district)
+        saved = st.form_submit_button(t("landing.district.save"))
+    if saved and attempt(lambda session: choose_district(session, user_id=user.id, district=district)).ok:
+        st.success(t("landing.district.saved", district=district_name(district)) if district
+                   else t("landing.district.cleared"))
 
 st.subheader(t("account.change_password"))
 with st.form("change_password", clear_on_submit=True):

@@ -1,5 +1,5 @@
-"""My ledger: a paged statement with each entry's factor and source and the channel it came by (typed by me, a QR
-check-in, an attendant, a partner), a CSV download and a verifiable receipt."""
+"""My ledger: a paged statement, one card an entry (ui.statement_card) with its factor and source and the channel it
+came by (typed by me, a QR check-in, an attendant, a partner), a CSV download and a verifiable receipt."""
 from functools import partial
 
 import streamlit as st
@@ -9,9 +9,10 @@ from points.ledger.statement import seq_of_entry, statement_csv, statement_page
 from points.ledger.verify import verify_user
 from ui import auth
 from ui.downloads import download_on_click
-from ui.format import grams, moment, number, plain
+from ui.format import moment, number, plain
 from ui.i18n import t
-from ui.ledger_text import action_name, channel_text, factor_text, quantity_text, unit_label
+from ui.ledger_text import channel_text
+from ui.statement_card import hash_details, statement_card
 
 user = auth.current_user()
 st.title(t("ledger.statement_title"))
@@ -29,22 +30,9 @@ else:
     with read_session() as session:
         page = statement_page(session, user_id=user.id, page=page_number)
 
-
-def describe(row) -> dict:
-    entry, action = row.entry, row.action
-    factor = f"{factor_text(action)} · {action.source[:60]} · v{action.version}" if action else ""
-    quantity = f"{quantity_text(entry.quantity)} {unit_label(action.unit)}" if action and entry.quantity else ""
-    return {t("ledger.col.seq"): entry.seq, t("ledger.col.when"): moment(entry.created_at),
-            t("ledger.col.kind"): t(f"ledger.kind.{entry.kind}"),
-            t("ledger.col.action"): action_name(action) if action else (entry.reason or ""),
-            t("partners_ui.col.channel"): channel_text(row.channel, row.partner_name),
-            t("ledger.col.quantity"): quantity, t("ledger.col.factor"): factor,
-            t("ledger.col.points"): number(entry.points), t("ledger.col.co2e"): grams(entry.co2e_g),
-            t("ledger.col.status"): t(f"ledger.status.{row.claim_status}") if row.claim_status else ""}
-
-
 st.caption(t("ledger.page_of", page=page.page, pages=page.pages, total=page.total))
-st.dataframe([describe(row) for row in page.rows], hide_index=True, width="stretch")
+for row in page.rows:
+    statement_card(row)
 download_on_click(t("ledger.download_csv"), partial(statement_csv, user_id=user.id),
                   file_name=f"green-egret-{user.username}.csv", mime="text/csv", key="ledger_csv")
 
@@ -60,8 +48,7 @@ if picked.channel:  # Markdown: the partner's name escaped, not the words around
     st.write(t("partners_ui.receipt_channel", channel=channel_text(picked.channel, partner_name)))
 if original is not None:
     st.write(t("ledger.reverses", seq=original, reason=entry.reason or ""))
-st.text(f"{t('ledger.prev_hash')}: {entry.prev_hash}\n{t('ledger.hash')}: {entry.hash}")
-st.caption(t("ledger.hash_help"))
+hash_details(entry.prev_hash, entry.hash)
 if st.button(t("ledger.verify_mine"), key="ledger_verify"):
     with read_session() as session:
         report = verify_user(session, user_id=user.id)

@@ -1,5 +1,8 @@
 """Log a green action: pick it, see what it is worth and by which factor, then submit once.
 
+The picker lists the actions by kind (waste, trips, energy, other) and opens on the action the city credits
+most often without review (points.reports.popular), so most residents start on the right one.
+
 A self-report is the side path: the preview says what share of the full credit it earns, how a linked partner
 or an attendant would earn all of it, and the rule that a day is credited once across channels.
 """
@@ -10,12 +13,14 @@ from datetime import timedelta
 import streamlit as st
 
 from db.engine import read_session
-from points.catalogue.actions import loggable_actions
+from points.catalogue.actions import CATEGORIES, loggable_actions
 from points.catalogue.carbon import INTEGER_UNITS, MAX_QUANTITY
 from points.checkin.personal_code import MATERIALS
 from points.claims.channels import SelfPreview, self_report_preview
 from points.claims.lifecycle import MAX_DAYS_BACK, MAX_NOTE, occurred_at_for, prepare_photo, submit_claim
 from points.common.clock import local_day, utcnow
+from points.reports.popular import opening_action
+from points.reports.rollups import refresh_rollups
 from ui import auth
 from ui.attempt import attempt, attempt_step
 from ui.format import number
@@ -44,6 +49,27 @@ def prefill_from_link(actions: dict) -> None:
     st.session_state["log_note"] = st.query_params.get("note", "")[:MAX_NOTE]
     for name in ("action", "quantity", "note"):
         st.query_params.pop(name, None)
+
+
+def grouped(actions: dict) -> dict:
+    """The actions in the catalogue's category order (waste, trip, volunteer, energy, other), each named with its
+    group, so the list reads as groups and a search for "出行" or "waste" finds the whole group."""
+    order = {category: index for index, category in enumerate(CATEGORIES)}
+    ordered = sorted(actions.values(), key=lambda action: order[action.category])
+    return {action.code: t("landing.picker.option", group=t(f"admin.category.{action.category}"),
+                           action=action_name(action)) for action in ordered}
+
+
+def open_on_the_usual_action(actions: dict) -> None:
+    """On opening the page (Streamlit drops the picker's state when another page is shown), unless a link chose
+    the action: start on the city's most credited action without review."""
+    if "log_action" in st.session_state:
+        return
+    refresh_rollups()  # the daily rollups the choice reads; folds only what is new
+    with read_session() as session:
+        usual = opening_action(session, actions=list(actions.values()))
+    if usual is not None:
+        st.session_state["log_action"] = usual
 
 
 def share_lines(code: str, preview: SelfPreview, unit: str) -> list[str]:
@@ -83,8 +109,10 @@ if not actions:
     st.info(t("ledger.no_actions"))
     st.stop()
 prefill_from_link(actions)
-names = {code: action_name(action) for code, action in actions.items()}  # no session lookup in format_func
-code = st.selectbox(t("ledger.action"), list(actions), format_func=names.get, key="log_action")
+open_on_the_usual_action(actions)
+names = grouped(actions)  # no session lookup in format_func
+code = st.selectbox(t("ledger.action"), list(names), format_func=names.get, help=t("landing.picker.help"),
+                    key="log_action")
 action = actions[code]
 whole = action.unit in INTEGER_UNITS
 quantity = st.number_input(t("ledger.quantity", unit=unit_label(action.unit)), min_value=0 if whole else 0.0,

@@ -5,12 +5,21 @@ from db.engine import read_session
 from points.common.clock import utcnow
 from points.score.appeals import appealable, file_appeal, my_appeals
 from points.score.facts import load_facts
-from points.score.rules import actions_to_next_tier, compute, history_dates, load_rules, next_tier
+from points.score.next_step import advice
+from points.score.rules import compute, history_dates, load_rules
 from ui import auth
 from ui.attempt import attempt
 from ui.format import moment
 from ui.i18n import t
-from ui.score_view import appeal_line, appeal_target_label, components_table, history_chart, tier_name, tiers_table
+from ui.score_view import (
+    advice_message,
+    appeal_line,
+    appeal_target_label,
+    components_table,
+    history_chart,
+    tier_name,
+    tiers_table,
+)
 
 user = auth.current_user()
 now = utcnow()
@@ -18,6 +27,7 @@ with read_session() as session:
     facts, penalties = load_facts(session, user_id=user.id, until=now)
     targets = appealable(session, user_id=user.id)
     appeals = my_appeals(session, user_id=user.id)
+    next_step = advice(session, user_id=user.id, facts=facts, penalties=penalties, now=now)
 score = compute(facts, penalties, now)
 rules = load_rules()
 
@@ -26,14 +36,8 @@ left, right = st.columns(2)
 left.metric(t("score.total"), score.total)
 right.metric(t("score.tier"), tier_name(score.tier))
 st.caption(t("score.as_of", when=moment(now)))
-reach = actions_to_next_tier(facts, penalties, now)
-upcoming = next_tier(score)
-if reach is not None:
-    st.info(t("score.next_tier", n=reach[1], tier=tier_name(reach[0]), min=reach[0]["min"]))
-elif upcoming is not None:
-    st.info(t("score.next_tier_far", tier=tier_name(upcoming), min=upcoming["min"]))
-else:
-    st.success(t("score.top_tier"))
+kind, text = advice_message(next_step, score)
+getattr(st, kind)(text)
 
 st.subheader(t("score.components"))
 st.caption(t("score.base", base=rules["base"], min=rules["minimum"], max=rules["maximum"]))

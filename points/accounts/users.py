@@ -182,7 +182,9 @@ def lift_backoff(session: Session, *, username: str) -> None:
 
 
 def update_profile(session: Session, *, user_id: int, display_name: str | None = None,
-                   language: str | None = None, district: str | None = None) -> User:
+                   language: str | None = None, district: str | None = None,
+                   elder_mode: bool | None = None) -> User:
+    """Change what the owner may change about themselves; None leaves a field as it is."""
     user = require_role(session, user_id)
     if display_name is not None:
         if not 1 <= len(display_name.strip()) <= 80:
@@ -194,6 +196,8 @@ def update_profile(session: Session, *, user_id: int, display_name: str | None =
         user.language = language
     if district is not None:
         user.district = district or None
+    if elder_mode is not None:
+        user.elder_mode = elder_mode
     session.add(user)
     return user
 

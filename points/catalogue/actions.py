@@ -6,10 +6,11 @@ import csv
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import bindparam
+from sqlalchemy import Table, bindparam
 from sqlmodel import Session, col, func, select
 
 from db.config import ASSETS_DIR
+from db.driver_statement import DriverStatement
 from db.models import ActionType
 from points.audit import journal
 from points.common.clock import utcnow
@@ -22,6 +23,8 @@ VERIFICATIONS = ("self", "review", "qr")
 FACTOR_KINDS = ("reduction", "baseline_diff", "upper_bound", "points_only")
 FLOAT_FIELDS = ("factor_g", "baseline_g", "mode_g", "credit_share", "daily_cap", "plausibility_limit", "self_share",
                 "self_daily_cap")
+# Read for display only (points.catalogue.wording), not stored: a version's citation is its own text.
+DISPLAY_ONLY = ("source_zh",)
 # What a new version may change; names and code stay.
 REVISABLE = (*FLOAT_FIELDS, "points_per_unit", "verification", "source", "year", "confidence", "provisional",
              "factor_kind", "active")
@@ -36,7 +39,7 @@ def read_catalogue_file(path: Path = CATALOGUE_FILE) -> list[dict]:
     rows = []
     with path.open(encoding="utf-8", newline="") as handle:
         for raw in csv.DictReader(handle):
-            row = dict(raw)
+            row = {name: value for name, value in raw.items() if name not in DISPLAY_ONLY}
             for name in FLOAT_FIELDS:
                 row[name] = _optional_float(row[name])
             for share in ("credit_share", "self_share"):  # blank: the whole of it
@@ -111,15 +114,20 @@ def current_action(session: Session, *, code: str) -> ActionType:
     cache = session.info.setdefault(CURRENT_CACHE, {})
     action = cache.get(code)
     if action is None:
-        action = session.exec(CURRENT_ACTION, params={"code": code}).one_or_none()
-        if action is None:
+        rows = CURRENT_ACTION.rows(session.connection(), {"code": code})
+        if not rows:
             raise DomainError("unknown_action", action=code)
-        cache[code] = action
+        action = cache[code] = ActionType.model_construct(**dict(zip(_ACTION_COLUMNS, rows[0], strict=True)))
     return action
 
 
 CURRENT_CACHE = "points.catalogue.current_actions"
-CURRENT_ACTION = select(ActionType).where(col(ActionType.code) == bindparam("code"), col(ActionType.current).is_(True))
+# A plain typed row made into a detached ActionType: every claim reads its action, and the ORM's select, identity
+# map and flush bookkeeping cost more than the row. Callers only read it; a revision writes a new row.
+_action_table: Table = ActionType.__table__  # type: ignore[attr-defined]
+_ACTION_COLUMNS = tuple(column.name for column in _action_table.c)
+CURRENT_ACTION = DriverStatement(_action_table.select().where(_action_table.c.code == bindparam("code"),
+                                                             _action_table.c.current.is_(True)), typed=True)
 
 
 def list_current(session: Session) -> list[ActionType]:

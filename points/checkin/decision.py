@@ -1,7 +1,9 @@
 """The scan decision: one function that locks, takes `now`, and returns or raises one named outcome.
 
-Returned outcomes: credited, checked_in (event: hours come at check-out), checked_out, review, already.
-Refusals raise DomainError `checkin_<outcome>`: not_started, ended, invalid, expired, full, station_attendant.
+Returned outcomes: credited, checked_in (event: hours come at check-out), checked_out, review, already, rejected
+(an administrator refused the held check-in). A check-in held for review names its reason (`held_because`).
+Refusals raise DomainError `checkin_<outcome>`: not_started (with `opens_at`, when check-in opens), ended, invalid,
+expired, full, station_attendant.
 
 Events and trailheads credit by scan. A recycling station does not: a photo of its poster proves nothing was
 weighed, so its credit comes from the attendant scanning the resident's personal code with the weight
@@ -40,6 +42,11 @@ class ScanResult:
     hours: float | None = None
 
     @property
+    def held_because(self) -> str | None:
+        """Why this check-in waits for an administrator (a reason code for the volunteer), or None."""
+        return (self.checkin.flag or "checkin") if self.checkin.status == "review" else None
+
+    @property
     def can_check_out(self) -> bool:
         """A volunteer already checked in at an event may check out on a second scan."""
         return self.checkpoint.kind == "event" and self.checkin.checked_out_at is None \
@@ -65,7 +72,7 @@ def _open_checkpoint(session: Session, *, user_id: int, checkpoint_id: int, toke
     if checkpoint.status == "closed" or now > checkpoint.ends_at + WINDOW_TOLERANCE:
         raise DomainError("checkin_ended")
     if now < checkpoint.starts_at - WINDOW_TOLERANCE:
-        raise DomainError("checkin_not_started")
+        raise DomainError("checkin_not_started", opens_at=checkpoint.starts_at - WINDOW_TOLERANCE)
     lock_balance(session, user_id=user_id)
     return checkpoint
 
@@ -139,7 +146,8 @@ def scan(session: Session, *, user_id: int, checkpoint_id: int, token: str,
     period = period_for(checkpoint, now)
     existing = _find(session, checkpoint_id=checkpoint_id, user_id=user_id, period=period)
     if existing is not None:
-        return ScanResult("already", checkpoint, existing, hours=existing.hours)
+        return ScanResult("rejected" if existing.status == "rejected" else "already", checkpoint, existing,
+                          hours=existing.hours)
     reason = _review_reason(session, checkpoint=checkpoint, user_id=user_id, period=period)
     checkin = CheckIn(checkpoint_id=checkpoint_id, user_id=user_id, period=period, checked_in_at=now,
                       status="open")
@@ -172,8 +180,10 @@ def _settle(session: Session, *, checkpoint: Checkpoint, checkin: CheckIn, check
     short = checkin.hours < MIN_SHARE_OF_SCHEDULE * scheduled
     if short and checkin.flag is None:
         _flag(session, checkin=checkin, kind="short_attendance")
-    review = short or checkin.status == "review" or checkin.flag is not None
+    review = short or checkin.status == "review"
     if checkin.hours <= 0:
+        if checkin.flag is None:
+            _flag(session, checkin=checkin, kind="no_time_inside")
         checkin.status = "review"
         session.add(checkin)
         return ScanResult("review", checkpoint, checkin, hours=0.0)
@@ -190,21 +200,26 @@ def check_out(session: Session, *, user_id: int, checkpoint_id: int, token: str,
     checkin = _find(session, checkpoint_id=checkpoint_id, user_id=user_id, period=period_for(checkpoint, now))
     if checkpoint.kind != "event" or checkin is None:
         raise DomainError("checkout_not_checked_in")
+    if checkin.status == "rejected":
+        return ScanResult("rejected", checkpoint, checkin)
     if checkin.checked_out_at is not None:
         return ScanResult("already", checkpoint, checkin, hours=checkin.hours)
     return _settle(session, checkpoint=checkpoint, checkin=checkin, checked_out_at=now, now=now)
 
 
 def close_missing_checkouts(session: Session, *, checkpoint: Checkpoint, now: datetime | None = None) -> int:
-    """Volunteers who never checked out are closed at the event's end, flagged and sent to review."""
+    """Volunteers who never checked out are closed at the event's end, flagged and sent to review (a check-in an
+    administrator already refused stays refused)."""
     now = now or utcnow()
     if checkpoint.kind != "event":
         return 0
     open_ones = list(session.execute(select(CheckIn).where(
-        col(CheckIn.checkpoint_id) == checkpoint.id, col(CheckIn.checked_out_at).is_(None))).scalars())
+        col(CheckIn.checkpoint_id) == checkpoint.id, col(CheckIn.checked_out_at).is_(None),
+        col(CheckIn.status) != "rejected")).scalars())
     for checkin in open_ones:
         lock_balance(session, user_id=checkin.user_id)
         _flag(session, checkin=checkin, kind="missing_checkout")
+        checkin.status = "review"
         _settle(session, checkpoint=checkpoint, checkin=checkin, checked_out_at=min(now, checkpoint.ends_at), now=now)
     return len(open_ones)
 
@@ -214,6 +229,7 @@ def close_ended_events(session: Session, *, now: datetime | None = None) -> int:
     now = now or utcnow()
     ended = session.execute(
         select(Checkpoint).join(CheckIn, col(CheckIn.checkpoint_id) == col(Checkpoint.id))
-        .where(col(Checkpoint.kind) == "event", col(Checkpoint.ends_at) <= now, col(CheckIn.checked_out_at).is_(None))
+        .where(col(Checkpoint.kind) == "event", col(Checkpoint.ends_at) <= now, col(CheckIn.checked_out_at).is_(None),
+               col(CheckIn.status) != "rejected")
         .distinct()).scalars()
     return sum(close_missing_checkouts(session, checkpoint=checkpoint, now=now) for checkpoint in list(ended))

@@ -234,7 +234,7 @@ def submit_claim(session: Session, *, user_id: int, action_code: str, quantity: 
     """
     now = now or utcnow()
     _require_prepared(photo)
-    require_role(session, user_id)
+    _require_active(session, user_id=user_id)
     lock_balance(session, user_id=user_id)
     note = check_text(note, limit=MAX_NOTE, code="note_too_long")
     existing = _claim_by_key(session, key=idempotency_key)

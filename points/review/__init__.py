@@ -1,1 +1,2 @@
-"""The admins' review queue: pending claims and the decision on each, and the anomaly flags raised for them."""
+"""The admins' review queue: pending claims and held check-ins, the decision on each, and the anomaly flags
+raised for them."""

@@ -83,9 +83,9 @@ def open_flags(session: Session, *, actor_id: int, kind: str = "", limit: int = 
     return [FlagItem(flag, username or "") for flag, username in rows]
 
 
-def _close_flags_of(session: Session, *, claim: Claim, checkin: CheckIn | None) -> None:
-    """A decided claim settles the flags raised about it or its check-in."""
-    links = [col(AnomalyFlag.claim_id) == claim.id]
+def close_flags_of(session: Session, *, claim: Claim | None, checkin: CheckIn | None) -> None:
+    """A decided claim or held check-in settles the flags raised about it (and about its check-in)."""
+    links = [col(AnomalyFlag.claim_id) == claim.id] if claim is not None else []
     if checkin is not None:
         links.append(col(AnomalyFlag.checkin_id) == checkin.id)
     for link in links:
@@ -124,7 +124,7 @@ def decide(session: Session, *, actor_id: int, claim_id: int, approve: bool, rea
     if checkin is not None and checkin.status == "review":
         checkin.status = "credited" if approve else "rejected"
         session.add(checkin)
-    _close_flags_of(session, claim=result.claim, checkin=checkin)
+    close_flags_of(session, claim=result.claim, checkin=checkin)
     return result
 
 

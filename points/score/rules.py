@@ -5,7 +5,7 @@ computed in integers where it sums, so the same history always gives the same sc
 action never lowers it.
 """
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -91,9 +91,9 @@ def _carbon(live: list[Fact], as_of: datetime, rules: dict) -> Component:
         age = (as_of - fact.at).days
         weight_num, weight_den = (1, 1) if age <= full else (window - age, window - full)
         grams += max(fact.co2e_g, 0) * weight_num // weight_den
-    kg, half = grams / 1000, spec["half_saturation_kg"]
+    half = spec["half_saturation_kg"]
     return Component(int(spec["max"] * grams // (grams + half * 1000)) if grams else 0, spec["max"],
-                     {"kg": round(kg, 1)})
+                     {"grams": grams})
 
 
 def _consistency(live: list[Fact], as_of: datetime, rules: dict) -> Component:
@@ -148,25 +148,6 @@ def compute(facts: list[Fact], penalties: list[Penalty], as_of: datetime, rules:
 def next_tier(score: Score, rules: dict | None = None) -> dict | None:
     higher = [tier for tier in (rules or load_rules())["tiers"] if tier["min"] > score.total]
     return higher[0] if higher else None
-
-
-def actions_to_next_tier(facts: list[Fact], penalties: list[Penalty], as_of: datetime,
-                         rules: dict | None = None) -> tuple[dict, int] | None:
-    """How many more verified typical actions (a metro commute by default) today would reach the next tier."""
-    rules = rules or load_rules()
-    target = next_tier(compute(facts, penalties, as_of, rules), rules)
-    if target is None:
-        return None
-    spec = rules["suggestion"]
-    first_id = max((fact.entry_id for fact in facts), default=0) + 1
-    extra = Fact(entry_id=first_id, at=as_of, co2e_g=spec["action_co2e_g"], category=spec["action_category"],
-                 verified=True)
-    added: list[Fact] = []
-    for count in range(1, spec["max_actions"] + 1):
-        added.append(replace(extra, entry_id=first_id + count))
-        if compute(facts + added, penalties, as_of, rules).total >= target["min"]:
-            return target, count
-    return None
 
 
 def history_dates(now: datetime, months: int = 12) -> list[datetime]:

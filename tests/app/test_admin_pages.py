@@ -40,7 +40,7 @@ def test_the_dashboard_is_the_admin_home_with_figures_beside_charts(people, open
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Points issued"] == "467"  # a self-report approved: its share within its own cap
     assert metrics["Outstanding (liability)"] == "467"
-    assert "思明" in app.dataframe[2].value.iloc[:, 0].tolist()
+    assert "Siming" in app.table[2].value.iloc[:, 0].tolist()  # by district, the chart's table
 
 
 def test_an_admin_approves_a_pending_claim_and_the_resident_is_credited(people, open_page):

@@ -22,7 +22,8 @@ def open_trailhead(make_user):
 
 
 def texts(app) -> str:
-    return " ".join(element.value for kind in (app.success, app.info, app.error, app.warning) for element in kind)
+    kinds = (app.success, app.info, app.error, app.warning, app.title, app.markdown)  # the outcome panel: title, text
+    return " ".join(element.value for kind in kinds for element in kind)
 
 
 def test_signed_in_scan_credits_then_says_already_and_clears_the_address_bar(make_user, open_page):

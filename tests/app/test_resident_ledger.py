@@ -77,9 +77,7 @@ def test_statement_lists_entries_and_the_receipt_verifies_the_chain(make_user, o
     log(user.id, "metro", 10)
     log(user.id, "paper", 2)
     app = open_page("pages/resident/ledger.py", user)
-    assert not app.exception
-    table = app.dataframe[0].value
-    assert list(table["Points"]) == ["147", "233"] and "v2" in table["Factor (source, version)"][1]
+    assert not app.exception  # what each card shows is tested in test_ledger_statement_cards.py
     assert "Page 1 of 1 · 2 entries" in texts(app)
     app.button(key="ledger_verify").click().run()
     assert "Your chain of 2 entries is intact and matches your balance." in texts(app)

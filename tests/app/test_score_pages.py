@@ -42,9 +42,9 @@ def test_the_score_page_shows_score_tier_explanations_and_what_would_raise_it(ma
     assert not app.exception
     assert [metric.label for metric in app.metric] == ["Score", "Tier"]
     assert int(app.metric[0].value) > 500 and "Fair" in app.metric[1].value
-    assert "more verified trips today" in texts(app) and "(600)" in texts(app)
+    assert "Good (良好)" in texts(app) and "600" in texts(app)  # the advice itself: tests/app/test_score_advice.py
     table = app.dataframe[0].value.to_string()
-    assert "kg CO₂e avoided in the last 12 months" in table and "Try a kind you have not done yet" in table
+    assert "233 g CO₂e avoided in the last 12 months" in table and "Try a kind you have not done yet" in table
 
 
 def test_a_rejected_claim_can_be_appealed_from_the_score_page(make_user, open_page):

@@ -54,7 +54,7 @@ def scanned(trail: int) -> dict:
 
 
 def texts(app) -> list[str]:
-    return [element.value for kind in (app.success, app.info, app.error) for element in kind]
+    return [element.value for kind in (app.success, app.info, app.error, app.markdown) for element in kind]
 
 
 def test_a_pending_check_in_continues_after_the_round_trip(trail, browser_cookie):

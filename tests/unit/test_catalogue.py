@@ -152,3 +152,13 @@ def test_only_an_admin_revises_the_catalogue(make_user):
     with write_session() as session, pytest.raises(DomainError) as refused:
         revise_action(session, actor_id=user.id, code="metro", factor_g=1.0)
     assert refused.value.code == "forbidden"
+
+
+def test_the_current_action_read_on_the_claim_path_equals_the_orm_row(catalogue):
+    """current_action reads a plain row for speed: every field must come back as the ORM would give it (SQLite
+    returns booleans as 0/1 and datetimes as text unless the column types convert them)."""
+    with read_session() as session:
+        lean = current_action(session, code="metro")
+        orm = session.exec(select(ActionType).where(ActionType.code == "metro", ActionType.current)).one()
+        assert {name: getattr(lean, name) for name in ActionType.model_fields} == orm.model_dump()
+        assert lean.current is True and lean.created_at.tzinfo is not None

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from points.score.rules import Fact, Penalty, actions_to_next_tier, compute, load_rules, tier_for
+from points.score.rules import Fact, Penalty, compute, load_rules, tier_for
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 CATEGORIES = ("waste", "trip", "volunteer", "energy", "other")
@@ -76,14 +76,6 @@ def test_a_reversed_credit_no_longer_counts():
                          reversed_at=NOW - timedelta(days=2))
     assert compute([reversed_fact], [], NOW).components["carbon"].points == 0
     assert compute([reversed_fact], [], NOW - timedelta(days=3)).components["carbon"].points > 0
-
-
-def test_the_suggestion_is_the_smallest_number_of_actions_that_reaches_the_next_tier():
-    history = [fact(i, i, category=CATEGORIES[i % 5], verified=True) for i in range(1, 12)]
-    tier, count = actions_to_next_tier(history, [], NOW)
-    extra = [fact(100 + i, 0, co2e_g=load_rules()["suggestion"]["action_co2e_g"], verified=True) for i in range(count)]
-    assert compute(history + extra, [], NOW).total >= tier["min"]
-    assert compute(history + extra[:-1], [], NOW).total < tier["min"]
 
 
 @settings(max_examples=150, deadline=None)
