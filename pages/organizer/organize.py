@@ -19,6 +19,15 @@ from ui.format import moment
 from ui.i18n import current_language, error_text, t
 from ui.qr import show_code, title_of
 
+CHOSEN = "organize_checkpoint"
+
+
+def create_and_open(session, **values):
+    """Create the draft and have the next run show it, where Publish and the posters are."""
+    created = checkpoints.create_checkpoint(session, **values)
+    st.session_state[CHOSEN] = created.id
+    return created
+
 
 def act(action, **kwargs) -> None:
     """Run one organiser action; rerun to show the new state (a refusal is shown by attempt)."""
@@ -56,13 +65,19 @@ with read_session() as session:
     places = list_places(session)
 by_id = {checkpoint.id: checkpoint for checkpoint in managed}
 # Labels are made now: AppTest calls format_func outside the run, where the language is unknown.
-labels = {None: t("checkin.new")} | {cid: f"{title_of(cp)} · {t('checkin.status.' + cp.status)}"
-                                     for cid, cp in by_id.items()}
-current = by_id.get(st.selectbox(t("checkin.choose"), list(labels), format_func=labels.get))
+# Without the status: a label that changes (draft -> published) would make Streamlit drop the choice on publishing.
+labels = {None: t("checkin.new")} | {cid: f"#{cid} {title_of(cp)}" for cid, cp in by_id.items()}
+options = list(labels)
+chosen = st.session_state.get(CHOSEN)  # the page's own record: a new draft is chosen by create_and_open
+# No widget key: the picker's identity follows `index`, so a choice made here (a new draft) is drawn afresh.
+picked = st.selectbox(t("checkin.choose"), options, index=options.index(chosen) if chosen in labels else 0,
+                      format_func=labels.get)
+st.session_state[CHOSEN] = picked
+current = by_id.get(picked)
 
 if current is None or current.status != "closed":
     with st.expander(t("checkin.edit") if current else t("checkin.new"), expanded=current is None):
-        save = (partial(checkpoints.create_checkpoint, actor_id=user.id) if current is None
+        save = (partial(create_and_open, actor_id=user.id) if current is None
                 else partial(checkpoints.update_checkpoint, actor_id=user.id, checkpoint_id=current.id))
         if checkpoint_form(places, current, save=lambda session, values: save(session, **values)):
             st.rerun()
@@ -72,6 +87,7 @@ if current is not None:
         place, shown_place = (checkpoints.place_label(session, checkpoint=current),
                               checkpoints.place_label(session, checkpoint=current, language=current_language()))
     st.write(t("checkin.when_where", start=moment(current.starts_at), end=moment(current.ends_at), place=shown_place))
+    st.caption(t("checkin.status." + current.status))
     left, right = st.columns(2)
     if current.status == "draft" and left.button(t("checkin.publish"), type="primary"):
         act(checkpoints.publish, checkpoint_id=current.id)

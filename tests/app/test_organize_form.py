@@ -88,3 +88,15 @@ def test_a_point_outside_xiamen_is_refused_right_under_the_coordinates(make_user
         "请选择地点或填写厦门范围内的坐标（纬度 24.2–24.95，经度 117.8–118.5）。"]
     assert label_before_error(app) == "经度"
     assert saved() == []
+
+
+def test_a_saved_draft_opens_where_it_can_be_published(make_user, open_page):
+    city_with_places()
+    organizer = make_user("olga", role="organizer")
+    app = open_page(ORGANIZE, organizer, lang="zh")
+    save(app, "保存")
+    [draft] = saved()
+    assert app.selectbox[0].value == draft.id
+    next(button for button in app.button if button.label == "发布").click().run()
+    assert [checkpoint.status for checkpoint in saved()] == ["published"]
+    assert app.selectbox[0].value == draft.id  # still open after publishing, where its posters are

@@ -63,10 +63,16 @@ def _require_chromium() -> None:
 
 
 @pytest.fixture(scope="session")
-def portal(tmp_path_factory):
+def portal_data(tmp_path_factory):
+    """The folder of the portal's own SQLite file (portal.db), for tests that set up what the demo lacks."""
+    return tmp_path_factory.mktemp("portal")
+
+
+@pytest.fixture(scope="session")
+def portal(portal_data):
     """Base URL of a running portal seeded with the demo accounts and events."""
     _require_chromium()
-    data = tmp_path_factory.mktemp("portal")
+    data = portal_data
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "GREEN_EGRET_DATA_DIR": str(data),
            "GREEN_EGRET_SECRET": PORTAL_SECRET}
     subprocess.run([sys.executable, "manage.py", "seed", "--demo"], cwd=ROOT, env=env, check=True,
