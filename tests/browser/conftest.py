@@ -94,12 +94,13 @@ def chromium():
 
 @pytest.fixture
 def new_page(chromium):
-    """new_page(phone=False) -> a Playwright page in a fresh browser context (no cookies)."""
+    """new_page(phone=False, user_agent=None) -> a Playwright page in a fresh browser context (no cookies)."""
     contexts = []
 
-    def make(*, phone: bool = False):
+    def make(*, phone: bool = False, user_agent: str | None = None):
         context = chromium.new_context(viewport=PHONE if phone else {"width": 1280, "height": 900},
-                                       is_mobile=phone, has_touch=phone)
+                                       is_mobile=phone, has_touch=phone,
+                                       **({"user_agent": user_agent} if user_agent else {}))
         context.set_default_timeout(scaled(20_000))
         context.add_init_script(TRAFFIC_PROBE)
         contexts.append(context)

@@ -3,8 +3,8 @@ that is not read out, readable contrast, and no serious axe violation."""
 import re
 
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import DEMO_PASSWORD, wait_for_sign_in_cookie, wait_idle
-from tests.browser.test_qr_checkin import download_poster_link
+from tests.browser.conftest import wait_for_sign_in_cookie, wait_idle
+from tests.browser.test_qr_checkin import download_poster_link, scan_signed_out_and_sign_in
 
 PANEL = '[class*="st-key-checkin_outcome_"]'
 
@@ -38,11 +38,7 @@ def shown_panel(page) -> dict:
 def test_the_outcome_fills_the_phone_screen_in_words_and_colour(portal, new_page):
     link = download_poster_link(new_page(), portal)
     phone = new_page(phone=True)
-    phone.goto(link)
-    wait_idle(phone)
-    phone.get_by_label("Username").fill("resident")
-    phone.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    phone.get_by_role("button", name="Sign in").click()
+    scan_signed_out_and_sign_in(phone, link)
     shown_panel(phone)
     wait_for_sign_in_cookie(phone)
 

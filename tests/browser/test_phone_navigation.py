@@ -4,7 +4,7 @@ keeps its menu open."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, TRAFFIC_PROBE, scaled, sign_in, wait_idle
+from tests.browser.conftest import sign_in, wait_idle
 from ui.i18n import catalogue
 
 # An Android phone's Chrome: Streamlit closes its menu itself for such agents. Playwright's default agent is a
@@ -16,26 +16,9 @@ UNCOVERED = """element => { const box = element.getBoundingClientRect();
 ZH = catalogue("zh")
 
 
-@pytest.fixture
-def phone_page(chromium):
-    contexts = []
-
-    def make(user_agent: str | None):
-        context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
-                                       **({"user_agent": user_agent} if user_agent else {}))
-        context.set_default_timeout(scaled(20_000))
-        context.add_init_script(TRAFFIC_PROBE)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 @pytest.mark.parametrize("user_agent", [None, PHONE_AGENT], ids=["desktop-site-agent", "phone-agent"])
-def test_one_tap_on_the_menu_shows_the_page_uncovered(portal, phone_page, user_agent):
-    page = phone_page(user_agent)
+def test_one_tap_on_the_menu_shows_the_page_uncovered(portal, new_page, user_agent):
+    page = new_page(phone=True, user_agent=user_agent)
     sign_in(page, portal, "resident")
     page.goto(f"{portal}/home?lang=zh")
     wait_idle(page)

@@ -23,15 +23,20 @@ def download_poster_link(page, portal: str) -> str:
     return code.text
 
 
-def test_phone_scan_signs_in_then_credits_once(portal, new_page):
-    link = download_poster_link(new_page(), portal)
-    assert link.startswith(f"{portal}/checkin?c=")
-    phone = new_page(phone=True)
+def scan_signed_out_and_sign_in(phone, link: str) -> None:
+    """Open a scanned link signed out and sign in as the demo resident on the form it shows."""
     phone.goto(link)
     wait_idle(phone)
     phone.get_by_label("Username").fill("resident")
     phone.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     phone.get_by_role("button", name="Sign in").click()
+
+
+def test_phone_scan_signs_in_then_credits_once(portal, new_page):
+    link = download_poster_link(new_page(), portal)
+    assert link.startswith(f"{portal}/checkin?c=")
+    phone = new_page(phone=True)
+    scan_signed_out_and_sign_in(phone, link)
     wait_idle(phone)
     phone.get_by_text("points credited").wait_for()
     assert "t=" not in phone.url
