@@ -1,5 +1,6 @@
 """The frame every run goes through: language, sign-in, navigation by role, and the error boundary."""
 import logging
+import time
 from urllib.parse import urlparse
 
 import streamlit as st
@@ -7,6 +8,7 @@ import streamlit as st
 from db.engine import write_session
 from points.accounts import users
 from points.common.errors import DomainError
+from points.common.metrics import PAGE_SECONDS, REFUSALS, UNEXPECTED
 from ui import auth, sso, sso_trip
 from ui.elder import elder_switch
 from ui.frame import dress_frame
@@ -89,6 +91,7 @@ def build_navigation(role: str):
 
 def show_unexpected_error(error: BaseException) -> bool:
     """st.App's on_script_error: a friendly message instead of a traceback."""
+    UNEXPECTED.inc()
     logger.error("unexpected error", exc_info=error)
     st.error(t("error.unexpected"))
     return True
@@ -116,9 +119,13 @@ def run_portal() -> None:
         return
     sso_trip.resume_checkin()  # back from the city's provider with a scan pending: to the check-in page
     sso.show_notice()
+    started = time.perf_counter()
     try:
         page.run()
     except DomainError as error:
+        REFUSALS.labels(code=error.code).inc()
         st.error(error_text(error))
     except Exception as error:  # the boundary: log it, show a translated message, never a traceback
         show_unexpected_error(error)
+    finally:  # a rerun or stop ends the run early: its time still counts
+        PAGE_SECONDS.labels(page=page.url_path or "home").observe(time.perf_counter() - started)

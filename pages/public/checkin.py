@@ -6,6 +6,7 @@ from db.engine import write_session
 from points.checkin.decision import check_out, scan
 from points.checkin.tokens import parse_checkpoint_id
 from points.common.errors import DomainError
+from points.common.metrics import SCANS
 from ui import auth, checkin_outcome, sso_trip
 from ui.i18n import t
 from ui.portal import RETURN_TO
@@ -29,8 +30,10 @@ def run(action, user_id: int, link: tuple) -> None:
         with write_session() as session:
             result = action(session, user_id=user_id, checkpoint_id=checkpoint_id, token=link[1] or "")
             title = title_of(result.checkpoint)
+        SCANS.labels(outcome=result.outcome).inc()  # committed: the transaction above has closed
         st.session_state[LAST] = checkin_outcome.from_result(result, title=title, link=link)
     except DomainError as error:
+        SCANS.labels(outcome=error.code).inc()
         st.session_state[LAST] = checkin_outcome.from_refusal(error)
 
 

@@ -49,3 +49,21 @@ def test_a_session_that_rolls_back_then_commits_counts_only_the_committed_write(
                      idempotency_key=key(), now=NOON)
         session.commit()
     assert sample("green_egret_ledger_entries_total", kind="earn") == earns + 1
+
+
+def test_a_scan_and_a_page_run_are_counted(make_user, open_page):
+    """The check-in page counts each answered scan by outcome; the frame times every page run."""
+    from datetime import timedelta
+
+    from points.checkin.tokens import poster_token
+    from points.common.clock import utcnow
+    from tests.support.checkin import make_checkpoint
+
+    organizer, ann = make_user("olga", role="organizer"), make_user("ann")
+    now = utcnow()
+    event = make_checkpoint(organizer.id, starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=2))
+    scans, runs = sample("green_egret_checkin_scans_total", outcome="checked_in"), \
+        sample("green_egret_page_seconds_count", page="checkin")
+    open_page("pages/public/checkin.py", ann, query={"c": str(event), "t": poster_token(event)})
+    assert sample("green_egret_checkin_scans_total", outcome="checked_in") == scans + 1
+    assert sample("green_egret_page_seconds_count", page="checkin") >= runs + 1
