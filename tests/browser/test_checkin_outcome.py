@@ -6,6 +6,7 @@ from tests.browser.axe import assert_accessible
 from tests.browser.conftest import wait_for_sign_in_cookie, wait_idle
 from tests.browser.test_qr_checkin import download_poster_link, scan_signed_out_and_sign_in
 
+VOLUNTEER_PASSWORD = "kingfisher-dune-57"
 PANEL = '[class*="st-key-checkin_outcome_"]'
 
 
@@ -35,10 +36,25 @@ def shown_panel(page) -> dict:
     }""")
 
 
-def test_the_outcome_fills_the_phone_screen_in_words_and_colour(portal, new_page):
+def volunteer_of_their_own(portal_data) -> str:
+    """A resident of this test's own in the portal's database: the demo resident's trailhead credit for today is
+    test_qr_checkin's to take."""
+    from sqlmodel import Session
+
+    from db.engine import engine_for
+    from points.accounts.passwords import new_password
+    from points.accounts.users import create_user
+
+    password = new_password(VOLUNTEER_PASSWORD)
+    with Session(engine_for(f"sqlite:///{portal_data / 'portal.db'}")) as session, session.begin():
+        create_user(session, username="outcome-volunteer", password=password)
+    return "outcome-volunteer"
+
+
+def test_the_outcome_fills_the_phone_screen_in_words_and_colour(portal, portal_data, new_page):
     link = download_poster_link(new_page(), portal)
     phone = new_page(phone=True)
-    scan_signed_out_and_sign_in(phone, link)
+    scan_signed_out_and_sign_in(phone, link, volunteer_of_their_own(portal_data), VOLUNTEER_PASSWORD)
     shown_panel(phone)
     wait_for_sign_in_cookie(phone)
 

@@ -23,12 +23,12 @@ def download_poster_link(page, portal: str) -> str:
     return code.text
 
 
-def scan_signed_out_and_sign_in(phone, link: str) -> None:
-    """Open a scanned link signed out and sign in as the demo resident on the form it shows."""
+def scan_signed_out_and_sign_in(phone, link: str, username: str = "resident", password: str = DEMO_PASSWORD) -> None:
+    """Open a scanned link signed out and sign in on the form it shows (the demo resident unless told)."""
     phone.goto(link)
     wait_idle(phone)
-    phone.get_by_label("Username").fill("resident")
-    phone.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    phone.get_by_label("Username").fill(username)
+    phone.get_by_label("Password", exact=True).fill(password)
     phone.get_by_role("button", name="Sign in").click()
 
 
