@@ -67,9 +67,15 @@ def limits_text(action: ActionType) -> str:
 
 
 def cap_text(result: ClaimResult, action: ActionType) -> str:
-    """The cap the claim met: a self-report is held to its own, lower one (points.claims.channels)."""
+    """The cap the claim met with its unit ("3 meals"): a self-report is held to its own, lower one
+    (points.claims.channels)."""
     own = action.self_daily_cap if result.claim.source == "self" else None
-    return quantity_text(own if own is not None else action.daily_cap or 0)
+    return amount_text(own if own is not None else action.daily_cap or 0, action.unit)
+
+
+def amount_text(quantity: float, unit: str) -> str:
+    """ "1 meal", "2.5 km": the unit agrees with the number."""
+    return f"{quantity_text(quantity)} {unit_label(unit, quantity)}"
 
 
 def outcome_messages(result: ClaimResult, action: ActionType) -> list[tuple[str, str]]:
@@ -86,8 +92,8 @@ def outcome_messages(result: ClaimResult, action: ActionType) -> list[tuple[str,
         key = "ledger.credited_points_only" if action.factor_kind == "points_only" else "ledger.credited"
         messages.append(("success", t(key, points=number(result.points), grams=grams(result.co2e_g))))
         if result.over_cap_quantity:
-            messages.append(("warning", t("ledger.over_cap", over=quantity_text(result.over_cap_quantity),
-                                          cap=cap_text(result, action), unit=unit)))
+            messages.append(("warning", t("ledger.over_cap", over=amount_text(result.over_cap_quantity, action.unit),
+                                          cap=cap_text(result, action))))
     else:
-        messages.append(("warning", t("ledger.nothing_credited", cap=cap_text(result, action), unit=unit)))
+        messages.append(("warning", t("ledger.nothing_credited", cap=cap_text(result, action))))
     return messages

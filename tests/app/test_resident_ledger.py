@@ -69,7 +69,17 @@ def test_chinese_preview_and_over_cap_warning(make_user, open_page):
     assert "自行申报：350 积分的 50% = 175 积分。" in texts(app)
     app.button(key="log_submit").click().run()
     # the self-report cap (5 km), not the 10 km verified data may reach
-    assert "已增加 35 积分" in texts(app) and "有 4 公里超出当日上限 5 公里" in texts(app)
+    assert "已增加 35 积分" in texts(app) and "超出当日上限 5 公里：4 公里 未计入积分。" in texts(app)
+
+
+def test_the_over_cap_warning_counts_meals_in_the_singular_and_plural(make_user, open_page):
+    user = make_user("ann")
+    log(user.id, "clean_plate", 2, when=utcnow())
+    app = open_page("pages/resident/log.py", user)
+    app.selectbox(key="log_action").set_value("clean_plate").run()
+    app.number_input(key="log_quantity_whole").set_value(2).run()
+    app.button(key="log_submit").click().run()
+    assert "Over today's cap of 3 meals: 1 meal not credited." in texts(app)
 
 
 def test_statement_lists_entries_and_the_receipt_verifies_the_chain(make_user, open_page):
