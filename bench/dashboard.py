@@ -115,13 +115,18 @@ def timed(label: str, runs: int, call) -> float:
     return median
 
 
-def main(argv) -> int:
-    args = parse(argv)
+def in_scratch_folder(args, run) -> int:
+    """run(args) with settings pointing at a new temporary folder (and its SQLite file unless a URL was given),
+    removed afterwards. bench scale runs the same way."""
     folder = configure(args)
     try:
         return run(args)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv) -> int:
+    return in_scratch_folder(parse(argv), run)
 
 
 def run(args) -> int:

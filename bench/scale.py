@@ -10,14 +10,12 @@ a ratio of at most 1.3. Bulk rows go in by executemany on SQLite and COPY on Pos
 import argparse
 import os
 import random
-import shutil
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.dashboard import DISTRICTS
+from bench.dashboard import DISTRICTS, in_scratch_folder
 from bench.ledger import SECRET
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -167,14 +165,8 @@ def time_pages(runs: int) -> dict[tuple[str, str], float]:
 
 
 def main(argv) -> int:
-    args = parse(argv)
-    folder = tempfile.mkdtemp(prefix="green-egret-scale-")
-    os.environ.update({"GREEN_EGRET_DATA_DIR": folder, "GREEN_EGRET_SECRET": SECRET,
-                       "DATABASE_URL": args.database_url or f"sqlite:///{folder}/scale.db"})
-    try:
-        return run(args)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    os.environ["GREEN_EGRET_SECRET"] = SECRET  # the chains below are hashed with it
+    return in_scratch_folder(parse(argv), run)
 
 
 def run(args) -> int:
