@@ -3,11 +3,12 @@
 Time to the check-in outcome's first paint on a phone, as a volunteer scanning a poster sees it (issue 14: a cold
 scan showed a blank page for 13–19 s). Target: under 3 s cold.
 
-Each round starts a fresh portal (`streamlit run app.py`, the seeded demo copied into a new folder) with warm-up on
-or off (GREEN_EGRET_WARMUP), then opens the trailhead poster's check-in link in Debian's Chromium as the signed-in
-demo resident (a fresh browser context: no cache), first as the portal's very first request (cold), then `--warm`
-times more (warm). The time is the page's own clock from navigation start to the moment the outcome panel
-(`st-key-checkin_outcome_*`) enters the page, drawn in the next frame. Prints min / median / max per mode.
+Each round starts a fresh portal (`streamlit run app.py`, the seeded demo copied into a new folder) per mode,
+warm-up on or off (GREEN_EGRET_WARMUP; the modes alternate within each round), then opens the trailhead poster's
+check-in link in Debian's Chromium as the signed-in demo resident (a fresh browser context: no cache), first as
+the portal's very first request (cold), then `--warm` times more (warm). The time is the page's own clock from
+navigation start to the moment the outcome panel (`st-key-checkin_outcome_*`) enters the page, drawn in the next
+frame. Prints min / median / max per mode.
 """
 import argparse
 import json
@@ -101,8 +102,8 @@ def main(argv: list[str]) -> int:
     results: dict[str, list[float]] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        for mode in args.modes.split(","):
-            for round_number in range(args.rounds):
+        for round_number in range(args.rounds):  # the modes interleaved, so a change in load hits both alike
+            for mode in args.modes.split(","):
                 folder = Path(tempfile.mkdtemp(prefix=f"bench-first-paint-{mode}-"))
                 shutil.copyfile(template / "portal.db", folder / "portal.db")
                 with running_portal(folder, start_timeout=180, GREEN_EGRET_WARMUP="1" if mode == "on" else "0") as base:

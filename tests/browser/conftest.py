@@ -3,6 +3,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -68,16 +70,23 @@ def portal_data(tmp_path_factory):
     return tmp_path_factory.mktemp("portal")
 
 
-@pytest.fixture(scope="session")
-def portal(portal_data):
-    """Base URL of a running portal seeded with the demo accounts and events."""
+@contextmanager
+def seeded_portal(data: Path) -> Iterator[str]:
+    """A portal on `data`'s own SQLite file, seeded with the demo accounts and events; yields its base URL."""
     _require_chromium()
-    data = portal_data
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "GREEN_EGRET_DATA_DIR": str(data),
            "GREEN_EGRET_SECRET": PORTAL_SECRET}
     subprocess.run([sys.executable, "manage.py", "seed", "--demo"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     with running_portal(data, start_timeout=60 * WAIT_SCALE) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def portal(portal_data):
+    """Base URL of the session's shared portal seeded with the demo. Tests that add events or people others would
+    see (the journeys) start their own with `seeded_portal`, so the demo's counts stay what the other tests read."""
+    with seeded_portal(portal_data) as base:
         yield base
 
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import DEMO_PASSWORD, scaled, wait_for_sign_in_cookie, wait_idle
+from tests.browser.conftest import DEMO_PASSWORD, scaled, seeded_portal, wait_for_sign_in_cookie, wait_idle
 from tests.support.portal import PORTAL_SECRET
 from ui.i18n import catalogue
 
@@ -78,7 +78,7 @@ def log_action(page, *, action: str | None, quantity: str) -> None:
     checked(page, f"log outcome ({action})")
 
 
-def running_event(portal_data) -> str:
+def running_event(data) -> str:
     """A volunteer event under way now, published by the demo organiser: the poster link a volunteer scans."""
     from db.engine import engine_for
     from db.models import User
@@ -87,7 +87,7 @@ def running_event(portal_data) -> str:
     from points.common.clock import utcnow
 
     now = utcnow()
-    with Session(engine_for(f"sqlite:///{portal_data / 'portal.db'}")) as session, session.begin():
+    with Session(engine_for(f"sqlite:///{data / 'portal.db'}")) as session, session.begin():
         organizer = session.exec(select(User).where(User.username == "organizer")).one()
         event = create_checkpoint(session, actor_id=organizer.id, kind="event", title_zh="筼筜湖净滩",
                                   title_en="Yundang Lake clean-up", lat=24.48, lon=118.09,
@@ -96,8 +96,21 @@ def running_event(portal_data) -> str:
         return f"checkin?c={event.id}&t={poster_token(event.id, secret=PORTAL_SECRET)}"
 
 
+@pytest.fixture(scope="module")
+def journey_data(tmp_path_factory):
+    return tmp_path_factory.mktemp("journeys")
+
+
+@pytest.fixture(scope="module")
+def journey_portal(journey_data):
+    """The journeys' own portal: the people and events they create would change what other tests count."""
+    with seeded_portal(journey_data) as base:
+        yield base
+
+
 @pytest.mark.parametrize("mode", list(MODES))
-def test_the_four_journeys_on_a_phone_in_chinese(mode, portal, portal_data, new_page):
+def test_the_four_journeys_on_a_phone_in_chinese(mode, journey_portal, journey_data, new_page):
+    portal = journey_portal
     extra, tag = MODES[mode], uuid.uuid4().hex[:6]
 
     # 1. A new resident registers and logs two actions: the one the picker opens on, and saved electricity,
@@ -117,7 +130,7 @@ def test_the_four_journeys_on_a_phone_in_chinese(mode, portal, portal_data, new_
     # 2. A volunteer scans the poster signed out, registers from the check-in page, is checked in, then out.
     volunteer, volunteer_name = f"heron{tag}", f"苍鹭{tag}"
     phone = new_page(phone=True)
-    visit(phone, f"{portal}/{running_event(portal_data)}&lang=zh{extra}", "check-in, signed out")
+    visit(phone, f"{portal}/{running_event(journey_data)}&lang=zh{extra}", "check-in, signed out")
     phone.get_by_role("link", name=text("portal.no_account_register")).click()
     checked(phone, "register from a scan")
     register(phone, username=volunteer, name=volunteer_name)
