@@ -16,16 +16,19 @@ from ui.security_headers import SecurityHeaders
 
 @asynccontextmanager
 async def start_up(_app):
-    """Before the first request: migrate (an empty database gets the city's catalogue and places), then warm the
-    imports and caches the pages need, so a cold QR scan draws its outcome at once (ui/warmup.py)."""
+    """Before the first request: the portal's log lines become JSON (ui/json_logs.py), migrate (an empty database
+    gets the city's catalogue and places), then warm the imports and caches the pages need, so a cold QR scan draws
+    its outcome at once (ui/warmup.py)."""
     from db.config import get_settings
     from points.demo.seed import first_start
+    from ui.json_logs import configure_json_logs
     from ui.warmup import warm_up
 
+    logger = configure_json_logs()
     leave_pages_directory_mode()
     first_start()
-    if get_settings().warm_up:
-        warm_up()
+    modules = warm_up() if get_settings().warm_up else 0
+    logger.info("portal started", extra={"warmed_modules": modules})
     yield
 
 

@@ -7,7 +7,7 @@ from db.engine import read_session
 from points.catalogue.actions import list_current
 from points.common.errors import DomainError
 from points.ledger.adjustments import adjust
-from points.ledger.browser import STATUSES, LedgerFilter, browse, count, resident_balance
+from points.ledger.browser import COUNT_UP_TO, STATUSES, LedgerFilter, browse, count, resident_balance
 from points.ledger.chain import KINDS
 from points.ledger.verify import verify_integrity
 from ui import format as fmt
@@ -78,7 +78,8 @@ if st.button(t("admin.ledger.verify"), key="ledger_verify"):
 st.subheader(t("admin.ledger.export"))
 with read_session() as session:
     total = count(session, actor_id=user.id, filters=filters)
-st.caption(t("admin.ledger.export_rows", total=fmt.number(total)))
+st.caption(t("admin.ledger.export_rows", total=fmt.number(total)) if total <= COUNT_UP_TO
+           else t("admin.ledger.export_rows_many", total=fmt.number(COUNT_UP_TO)))
 st.link_button(t("admin.ledger.export_download"), export_link(filters), icon=":material/download:")
 
 if can_change:

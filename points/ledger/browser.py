@@ -16,6 +16,7 @@ from points.common.roles import STAFF_READERS, require_role
 from points.ledger.chain import KINDS
 
 PAGE_SIZE = 50
+COUNT_UP_TO = 10_000  # beyond this the page says "more than" (see count)
 STATUSES = ("standing", "reversed")
 
 
@@ -86,10 +87,12 @@ def browse(session: Session, *, actor_id: int, filters: LedgerFilter, before_id:
     return rows[:limit], cursor
 
 
-def count(session: Session, *, actor_id: int, filters: LedgerFilter) -> int:
+def count(session: Session, *, actor_id: int, filters: LedgerFilter, up_to: int = COUNT_UP_TO) -> int:
+    """How many entries match, counted no further than `up_to` + 1: a city's whole ledger (millions) would cost a
+    scan on every render of the page, and "more than 10,000" tells staff what they need before an export."""
     require_role(session, actor_id, *STAFF_READERS)
-    return session.execute(select(func.count()).select_from(filtered_query(session, filters=filters).subquery())
-                           ).scalar_one()
+    matching = filtered_query(session, filters=filters).limit(up_to + 1).subquery()
+    return session.execute(select(func.count()).select_from(matching)).scalar_one()
 
 
 def resident_balance(session: Session, *, actor_id: int, username: str) -> Balance | None:

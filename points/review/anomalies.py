@@ -10,11 +10,12 @@ returns candidates; a short write then adds only the candidates nobody has flagg
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select, text
+from sqlalchemy import bindparam, case, func, select, text
 from sqlmodel import Session, col
 
 from db.engine import is_sqlite, read_session, write_session
 from db.models import ActionType, AnomalyFlag, CheckIn, Claim, LedgerEntry
+from db.types import AwareDateTime
 from points.claims.channels import SELF
 from points.common.clock import local_day, utcnow
 
@@ -47,11 +48,22 @@ def _already_flagged(session: Session, *, candidate: Candidate) -> bool:
     return session.execute(query.limit(1)).first() is not None
 
 
+def recent_earners_sql(sqlite: bool):
+    """The last hour's earn entries per user, read through the created_at index.
+
+    Without statistics SQLite's planner picks the index on `kind` (nearly every entry is an earn, so that is the
+    whole ledger) or walks the (user, seq) key for the GROUP BY: 284 ms at a million entries against 0.1 ms, and
+    growing with the ledger. `INDEXED BY` names the index that fits; SQLite refuses the query if it ever goes.
+    PostgreSQL keeps statistics and picks it on its own.
+    """
+    hint = " INDEXED BY ix_ledgerentry_created_at" if sqlite else ""
+    return text(f"SELECT user_id, count(*) FROM ledgerentry{hint} WHERE kind = 'earn' AND created_at >= :since "
+                "GROUP BY user_id HAVING count(*) >= :least").bindparams(
+        bindparam("since", type_=AwareDateTime), least=BURST_ENTRIES)
+
+
 def many_entries(session: Session, *, now: datetime) -> list[Candidate]:
-    rows = session.execute(
-        select(col(LedgerEntry.user_id), func.count()).where(col(LedgerEntry.kind) == "earn",
-                                                             col(LedgerEntry.created_at) >= now - BURST_WINDOW)
-        .group_by(col(LedgerEntry.user_id)).having(func.count() >= BURST_ENTRIES)).all()
+    rows = session.execute(recent_earners_sql(is_sqlite(session.get_bind())), {"since": now - BURST_WINDOW}).all()
     return [Candidate("many_entries", f"user {user_id}", since=now - REPEAT_AFTER, links={"user_id": user_id},
                       text=f"{count} entries in {int(BURST_WINDOW.total_seconds() // 60)} min")
             for user_id, count in rows]

@@ -5,6 +5,7 @@ import logging
 
 import pytest
 
+from tests.support.portal import running_portal
 from ui.json_logs import LOGGER, configure_json_logs
 
 
@@ -30,3 +31,12 @@ def test_portal_log_lines_are_json_objects_with_their_extra_fields():
     assert (first["level"], first["logger"], first["message"], first["code"]) == \
         ("WARNING", "green_egret.partner_api", "refused", "bad_signature")
     assert second["level"] == "ERROR" and "ValueError: boom" in second["exc_info"] and "time" in second
+
+
+def test_a_started_portal_writes_its_own_lines_as_json(tmp_path):
+    """The portal configures the JSON lines itself at start-up: an operator sets nothing."""
+    with running_portal(tmp_path):
+        pass
+    lines = [json.loads(line) for line in (tmp_path / "server.log").read_text().splitlines() if line.startswith("{")]
+    started = [line for line in lines if line["message"] == "portal started"]
+    assert len(started) == 1 and started[0]["logger"] == "green_egret" and started[0]["warmed_modules"] > 0

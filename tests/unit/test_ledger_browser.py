@@ -10,7 +10,7 @@ from db.engine import read_session, write_session
 from db.models import AuditLog
 from points.common.errors import DomainError
 from points.ledger.adjustments import adjust
-from points.ledger.browser import LedgerFilter, browse
+from points.ledger.browser import LedgerFilter, browse, count
 from points.ledger.chain import post
 from points.ledger.export import CSV_COLUMNS, export_csv, ledger_csv
 from points.ledger.verify import verify_ledger
@@ -34,6 +34,17 @@ def test_pages_walk_the_whole_ledger_newest_first_without_repeats(admin, make_us
             if cursor is None:
                 break
     assert seen == sorted(ids, reverse=True)
+
+
+def test_the_count_stops_one_past_its_limit_so_a_city_ledger_is_not_scanned_per_render(admin, make_user):
+    rita, bob = make_user("rita"), make_user("bob")
+    for points in range(1, 6):
+        credit(rita.id, points)
+    credit(bob.id, 9)
+    with read_session() as session:
+        assert count(session, actor_id=admin.id, filters=LedgerFilter(), up_to=3) == 4  # "more than 3"
+        assert count(session, actor_id=admin.id, filters=LedgerFilter(), up_to=6) == 6  # exact under the limit
+        assert count(session, actor_id=admin.id, filters=LedgerFilter(username="bob"), up_to=3) == 1
 
 
 def ids(admin, **filters) -> list[int]:

@@ -2,12 +2,13 @@
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
-from db.engine import read_session, write_session
+from db.engine import is_sqlite, read_session, write_session
 from db.models import AnomalyFlag, CheckIn, Checkpoint
 from points.claims.lifecycle import submit_claim
-from points.review.anomalies import BURST_ENTRIES, CHECKPOINT_BURST, raise_flags
+from points.review.anomalies import BURST_ENTRIES, BURST_WINDOW, CHECKPOINT_BURST, recent_earners_sql, raise_flags
 from points.review.queue import open_flags
 from tests.support.admin import with_catalogue
 from tests.support.ledger import credit
@@ -38,6 +39,28 @@ def test_many_entries_in_an_hour_are_flagged_once(make_user):
     assert scan() == 1
     assert scan() == 0
     assert flags() == [("many_entries", rita.id, None)]
+
+
+def test_the_burst_window_ends_exactly_an_hour_back(make_user):
+    rita, omar = make_user("rita"), make_user("omar")
+    for minute in range(1, BURST_ENTRIES):
+        credit(rita.id, 5, now=NOW - timedelta(minutes=minute))
+        credit(omar.id, 5, now=NOW - timedelta(minutes=minute))
+    credit(rita.id, 5, now=NOW - BURST_WINDOW)  # the twentieth, on the edge: inside
+    credit(omar.id, 5, now=NOW - BURST_WINDOW - timedelta(seconds=1))  # a second earlier: outside
+    assert scan() == 1
+    assert flags() == [("many_entries", rita.id, None)]
+
+
+def test_the_burst_scan_reads_only_the_last_hour_through_the_created_at_index():
+    """On a million entries the whole-ledger plan took 284 ms a scan, and the Review page runs it."""
+    with read_session() as session:
+        if not is_sqlite(session.get_bind()):
+            pytest.skip("a plan of SQLite's, whose planner has no statistics; PostgreSQL chooses by its own")
+        plan = session.execute(text(f"EXPLAIN QUERY PLAN {recent_earners_sql(True)}"),
+                               {"since": NOW, "least": BURST_ENTRIES}).all()
+    steps = " / ".join(row[-1] for row in plan)
+    assert "USING INDEX ix_ledgerentry_created_at (created_at>?)" in steps, steps
 
 
 def test_fewer_entries_raise_nothing(make_user):
