@@ -161,6 +161,34 @@ def cmd_refresh_rollups(_args) -> str:
             f"anomaly flags: {flags} new")
 
 
+def _moment(value: str):
+    """--now for commands that act on the calendar: an ISO instant, UTC when it names no zone."""
+    from datetime import UTC, datetime
+
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def cmd_expire_points(args) -> str:
+    from db.migrate import upgrade
+    from points.expiry.runner import run_expiry
+
+    upgrade()
+    run = run_expiry(now=args.now)
+    if run.expired_year is None:
+        return "points never expire: GREEN_EGRET_POINTS_EXPIRE_YEARS is not set"
+    return (f"expired {run.points} points of {run.residents} residents (earned up to {run.expired_year}); "
+            f"{run.notices} residents warned of points expiring this year")
+
+
+def cmd_remind_events(args) -> str:
+    from db.migrate import upgrade
+    from points.inbox.reminders import remind_events
+
+    upgrade()
+    return f"event reminders sent: {remind_events(now=args.now)}"
+
+
 def cmd_create_partner(args) -> str:
     """The secret is printed once here and never again (only a salt is stored)."""
     from db.engine import write_session
@@ -337,6 +365,14 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--partner", required=True)
     imports.add_argument("--dry-run", action="store_true", help="show the outcomes, write nothing")
     imports.set_defaults(run=cmd_import_partner)
+    expire = commands.add_parser("expire-points", help="write the expire entries that are due under "
+                                 "GREEN_EGRET_POINTS_EXPIRE_YEARS and warn residents; re-running writes nothing")
+    expire.add_argument("--now", type=_moment, help="act as at this ISO time (default: now)")
+    expire.set_defaults(run=cmd_expire_points)
+    remind = commands.add_parser("remind-events", help="message residents signed up for an event starting within "
+                                 "24 hours, once each")
+    remind.add_argument("--now", type=_moment, help="act as at this ISO time (default: now)")
+    remind.set_defaults(run=cmd_remind_events)
     return parser
 
 

@@ -22,76 +22,93 @@ from bench.ledger import ACTION, QUANTITY, SECRET, _spread, _when
 Claim = Callable[[int, int], None]  # (user id, index) -> one claim, committed
 
 
-def _postgres_sql(statement) -> str:
+def postgres_sql(statement) -> str:
+    """A prebuilt statement's (db.driver_statement) PostgreSQL text, for the raw psycopg side."""
     from sqlalchemy.dialects import postgresql
 
     return statement.sql(postgresql.dialect())[0]
+
+
+def credit_sql() -> dict[str, str]:
+    """The SQL of a verified or self-reported credit, by step: the domain's own prebuilt statements."""
+    from points.catalogue.actions import CURRENT_ACTION
+    from points.claims.channels import DAY_CLAIMS
+    from points.claims.lifecycle import ACTIVE_ACCOUNT, CLAIM_ID_BY_KEY, INSERT_CLAIM
+    from points.ledger.chain import ADD_TO_BALANCE, INSERT_NEW_KEY, LOCK_FOR_APPEND, NEXT_SERIAL, READ_TOTALS_FOR_UPDATE
+
+    return {name: postgres_sql(statement) for name, statement in (
+        ("user", ACTIVE_ACCOUNT), ("totals", READ_TOTALS_FOR_UPDATE), ("key", CLAIM_ID_BY_KEY),
+        ("action", CURRENT_ACTION), ("day", DAY_CLAIMS), ("claim", INSERT_CLAIM), ("lock", LOCK_FOR_APPEND),
+        ("serial", NEXT_SERIAL), ("entry", INSERT_NEW_KEY), ("balance", ADD_TO_BALANCE))}
+
+
+def connect(url: str):
+    """A psycopg connection of its own for one raw-side thread."""
+    import psycopg
+
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+
+
+def raw_credit(cursor, sql: dict[str, str], *, user_id: int, when: datetime, now: datetime, key: str,
+               source: str, action_code: str, quantity: float, checkpoint_id: int | None = None,
+               status_reason: str | None = None) -> int:
+    """A credit's transaction in raw psycopg from the account check on (the caller's transaction, a dict_row
+    cursor), statement by statement as the domain runs it: catalogue row, the day's use and cap, the claim,
+    the ledger entry with its chain hash, the balance. Returns the claim's id."""
+    from db.models import ActionType
+    from points.catalogue.carbon import credit_for
+    from points.claims.channels import DayUse, room_left, share_for
+    from points.common.clock import local_day
+    from points.ledger.chain import chain_hash, request_digest
+
+    cursor.execute(sql["user"], {"user": user_id})
+    cursor.execute(sql["totals"], {"user": user_id})
+    cursor.execute(sql["key"], {"key": key})
+    action = ActionType.model_construct(**cursor.execute(sql["action"], {"code": action_code}).fetchone())
+    day = local_day(when).isoformat()
+    used = sum(row["coalesce_1"] for row in cursor.execute(
+        sql["day"], {"user": user_id, "action": action_code, "day": day}).fetchall())
+    room = room_left(action, DayUse(used, used, False, ()), source=source)
+    credited = min(quantity, room) if room is not None else quantity
+    worth = credit_for(action, credited, points_per_unit=None, share=share_for(action, source=source))
+    claim_id = cursor.execute(sql["claim"], {
+        "user_id": user_id, "action_type_id": action.id, "action_code": action_code, "quantity": quantity,
+        "occurred_at": when, "local_day": day, "status": "auto", "status_reason": status_reason, "note": None,
+        "photo": None, "photo_type": None, "checkpoint_id": checkpoint_id, "co2e_g": worth.co2e_g,
+        "points": worth.points, "reviewer_id": None, "review_reason": None, "reviewed_at": None,
+        "idempotency_key": key, "created_at": now, "source": source, "partner_id": None}).fetchone()["id"]
+    totals = cursor.execute(sql["totals"], {"user": user_id}).fetchone()
+    cursor.execute(sql["lock"])
+    entry_id = cursor.execute(sql["serial"]).fetchone()["nextval"]
+    request = {"claim_id": claim_id, "action_type_id": action.id, "quantity": credited,
+               "points": worth.points, "co2e_g": worth.co2e_g}
+    values = {"id": entry_id, "user_id": user_id, "seq": totals["last_seq"] + 1, "kind": "earn",
+              "points": worth.points, "co2e_g": worth.co2e_g, "action_code": action_code,
+              "action_type_id": action.id, "quantity": credited, "claim_id": claim_id,
+              "redemption_id": None, "checkin_id": None, "original_entry_id": None, "reason": None,
+              "created_by": None, "created_at": now, "idempotency_key": key,
+              "request_digest": request_digest(request), "prev_hash": totals["head_hash"]}
+    values["hash"] = chain_hash(totals["head_hash"], values, SECRET)
+    cursor.execute(sql["entry"], values)
+    cursor.execute(sql["balance"], {"add_points": worth.points, "add_co2e": worth.co2e_g, "seq": values["seq"],
+                                    "head": values["hash"], "at": now, "user": user_id})
+    return claim_id
 
 
 def raw_claimer(url: str) -> Callable[[], Claim]:
     """A factory of per-thread raw psycopg claimers doing submit_claim's transaction statement by statement."""
     import psycopg
 
-    from db.models import ActionType
-    from points.catalogue.actions import CURRENT_ACTION
-    from points.catalogue.carbon import credit_for
-    from points.claims.channels import DAY_CLAIMS, DayUse, room_left, share_for
-    from points.claims.lifecycle import ACTIVE_ACCOUNT, CLAIM_ID_BY_KEY, INSERT_CLAIM
-    from points.common.clock import local_day
-    from points.ledger.chain import (
-        ADD_TO_BALANCE,
-        INSERT_NEW_KEY,
-        LOCK_FOR_APPEND,
-        NEXT_SERIAL,
-        READ_TOTALS_FOR_UPDATE,
-        chain_hash,
-        request_digest,
-    )
-
-    sql = {name: _postgres_sql(statement) for name, statement in (
-        ("user", ACTIVE_ACCOUNT), ("totals", READ_TOTALS_FOR_UPDATE), ("key", CLAIM_ID_BY_KEY),
-        ("action", CURRENT_ACTION), ("day", DAY_CLAIMS), ("claim", INSERT_CLAIM), ("lock", LOCK_FOR_APPEND),
-        ("serial", NEXT_SERIAL), ("entry", INSERT_NEW_KEY), ("balance", ADD_TO_BALANCE))}
+    sql = credit_sql()
     now = datetime.now(UTC)
 
     def make() -> Claim:
-        connection = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+        connection = connect(url)
 
         def claim(user_id: int, i: int) -> None:
-            when, key = _when(now, i), f"claim:{uuid.uuid4()}"
             with connection.transaction(), connection.cursor(row_factory=psycopg.rows.dict_row) as cursor:
-                cursor.execute(sql["user"], {"user": user_id})
-                cursor.execute(sql["totals"], {"user": user_id})
-                cursor.execute(sql["key"], {"key": key})
-                action = ActionType.model_construct(**cursor.execute(sql["action"], {"code": ACTION}).fetchone())
-                day = local_day(when).isoformat()
-                used = sum(row["coalesce_1"] for row in cursor.execute(
-                    sql["day"], {"user": user_id, "action": ACTION, "day": day}).fetchall())
-                room = room_left(action, DayUse(used, used, False, ()), source="self")
-                credited = min(QUANTITY, room) if room is not None else QUANTITY
-                worth = credit_for(action, credited, points_per_unit=None, share=share_for(action, source="self"))
-                claim_id = cursor.execute(sql["claim"], {
-                    "user_id": user_id, "action_type_id": action.id, "action_code": ACTION, "quantity": QUANTITY,
-                    "occurred_at": when, "local_day": day, "status": "auto", "status_reason": None, "note": None,
-                    "photo": None, "photo_type": None, "checkpoint_id": None, "co2e_g": worth.co2e_g,
-                    "points": worth.points, "reviewer_id": None, "review_reason": None, "reviewed_at": None,
-                    "idempotency_key": key, "created_at": now, "source": "self", "partner_id": None}).fetchone()["id"]
-                totals = cursor.execute(sql["totals"], {"user": user_id}).fetchone()
-                cursor.execute(sql["lock"])
-                entry_id = cursor.execute(sql["serial"]).fetchone()["nextval"]
-                request = {"claim_id": claim_id, "action_type_id": action.id, "quantity": credited,
-                           "points": worth.points, "co2e_g": worth.co2e_g}
-                values = {"id": entry_id, "user_id": user_id, "seq": totals["last_seq"] + 1, "kind": "earn",
-                          "points": worth.points, "co2e_g": worth.co2e_g, "action_code": ACTION,
-                          "action_type_id": action.id, "quantity": credited, "claim_id": claim_id,
-                          "redemption_id": None, "checkin_id": None, "original_entry_id": None, "reason": None,
-                          "created_by": None, "created_at": now, "idempotency_key": key,
-                          "request_digest": request_digest(request), "prev_hash": totals["head_hash"]}
-                values["hash"] = chain_hash(totals["head_hash"], values, SECRET)
-                cursor.execute(sql["entry"], values)
-                cursor.execute(sql["balance"], {"add_points": worth.points, "add_co2e": worth.co2e_g,
-                                                "seq": values["seq"], "head": values["hash"], "at": now,
-                                                "user": user_id})
+                raw_credit(cursor, sql, user_id=user_id, when=_when(now, i), now=now, key=f"claim:{uuid.uuid4()}",
+                           source="self", action_code=ACTION, quantity=QUANTITY)
         return claim
     return make
 
@@ -111,7 +128,7 @@ def domain_claimer() -> Callable[[], Claim]:
     return make
 
 
-def timed_round(claimers: list[Claim], users: list[int], seconds: float, offset: int) -> tuple[int, list[float]]:
+def timed_round(claimers: list[Claim], users: list, seconds: float, offset: int) -> tuple[int, list[float]]:
     """Every writer claims for its own resident until time is up; (claims made, latencies in seconds)."""
     latencies: list[list[float]] = [[] for _ in claimers]
     stop = time.perf_counter() + seconds
@@ -147,8 +164,37 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench claims-pg")
+def interleaved_rounds(claimers: dict[str, list[Claim]], users: dict[str, list], *, rounds: int,
+                       seconds: float) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """A warm-up round a side, then the sides take turns (the first side alternating) in timed rounds:
+    ({side: operations/s per round}, {side: every latency in seconds})."""
+    for side in claimers:  # warm-up: connections, compiled statements, the tables' first pages
+        timed_round(claimers[side], users[side], 1.0, offset=10**6)
+    rates: dict[str, list[float]] = {side: [] for side in claimers}
+    latencies: dict[str, list[float]] = {side: [] for side in claimers}
+    sides = list(claimers)
+    for r in range(rounds):
+        for side in sides[r % 2:] + sides[:r % 2]:
+            made, taken = timed_round(claimers[side], users[side], seconds, offset=r * 10**4)
+            rates[side].append(made / seconds)
+            latencies[side].extend(taken)
+    return rates, latencies
+
+
+def print_sides(rates: dict[str, list[float]], latencies: dict[str, list[float]], *, unit: str) -> None:
+    """Each side's rate (min / median / max) and latency percentiles, then domain / psycopg per round."""
+    print(f"{'side':10} {'min':>8} {'median':>8} {'max':>8}  {unit:9}  p50 / p95 / p99 ms")
+    for side in rates:
+        p50, p95, p99 = (1000 * percentile(latencies[side], q) for q in (0.5, 0.95, 0.99))
+        print(f"{side:10} {_spread(rates[side])}            {p50:6.1f} / {p95:6.1f} / {p99:6.1f}")
+    ratios = [d / p for d, p in zip(rates["domain"], rates["psycopg"], strict=True)]
+    print(f"domain / psycopg: median {statistics.median(ratios):.1%} (rounds {min(ratios):.1%} to "
+          f"{max(ratios):.1%}; goal >= 50%, p99 < 100 ms)")
+
+
+def prepared_database(prog: str, argv: list[str]) -> argparse.Namespace:
+    """The options every many-writers benchmark takes; the empty database migrated, the catalogue loaded."""
+    parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("--database-url", required=True, help="an empty PostgreSQL database")
     parser.add_argument("--writers", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=6)
@@ -163,25 +209,15 @@ def main(argv: list[str]) -> int:
     upgrade()
     with write_session() as session:
         load_catalogue(session)
+    return args
+
+
+def main(argv: list[str]) -> int:
+    args = prepared_database("python -m bench claims-pg", argv)
     users = {"domain": residents(args.writers, "domain"), "psycopg": residents(args.writers, "raw")}
     makers = {"domain": domain_claimer(), "psycopg": raw_claimer(args.database_url)}
     claimers = {side: [make() for _ in range(args.writers)] for side, make in makers.items()}
-    for side in claimers:  # warm-up: connections, compiled statements, the tables' first pages
-        timed_round(claimers[side], users[side], 1.0, offset=10**6)
-    rates: dict[str, list[float]] = {side: [] for side in claimers}
-    latencies: dict[str, list[float]] = {side: [] for side in claimers}
-    sides = list(claimers)
-    for r in range(args.rounds):
-        for side in sides[r % 2:] + sides[:r % 2]:
-            made, taken = timed_round(claimers[side], users[side], args.seconds, offset=r * 10**4)
-            rates[side].append(made / args.seconds)
-            latencies[side].extend(taken)
+    rates, latencies = interleaved_rounds(claimers, users, rounds=args.rounds, seconds=args.seconds)
     print(f"{args.writers} writers, {args.rounds} rounds of {args.seconds:g} s a side, PostgreSQL")
-    print(f"{'side':10} {'min':>8} {'median':>8} {'max':>8}  claims/s   p50 / p95 / p99 ms")
-    for side in sides:
-        p50, p95, p99 = (1000 * percentile(latencies[side], q) for q in (0.5, 0.95, 0.99))
-        print(f"{side:10} {_spread(rates[side])}            {p50:6.1f} / {p95:6.1f} / {p99:6.1f}")
-    ratios = [d / p for d, p in zip(rates["domain"], rates["psycopg"], strict=True)]
-    print(f"domain / psycopg: median {statistics.median(ratios):.1%} (rounds {min(ratios):.1%} to "
-          f"{max(ratios):.1%}; goal >= 50%, p99 < 100 ms)")
+    print_sides(rates, latencies, unit="claims/s")
     return 0

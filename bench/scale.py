@@ -44,7 +44,8 @@ def _bulk(connection, table, rows: list[dict]) -> None:
         return
     names = list(rows[0])
     cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+    quoted = connection.dialect.identifier_preparer.format_table(table)  # "user" is a reserved word there
+    with cursor.copy(f"COPY {quoted} ({', '.join(names)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([row[name] for name in names])
 

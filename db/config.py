@@ -50,6 +50,28 @@ class Settings:
     trusted_proxies: int = 0  # how many proxies in front may be believed about the client (X-Forwarded-For)
     metrics_token: str | None = None  # /_stcore/metrics answers only to "Authorization: Bearer <token>"
     warm_up: bool = True  # import what the pages import at start-up (ui/warmup.py); 0 only to measure without
+    smtp: "SmtpSettings | None" = None  # copies of inbox messages by e-mail; None (no host) keeps mail off
+    points_expire_years: int | None = None  # points earned in year Y expire at the end of Y + this; None: never
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    user: str | None
+    password: str | None
+    from_address: str
+    starttls: bool  # off only for a server on the same host (tests, a local relay)
+
+
+def _smtp_settings(env: dict) -> SmtpSettings | None:
+    if not env.get("GREEN_EGRET_SMTP_HOST"):
+        return None
+    return SmtpSettings(host=env["GREEN_EGRET_SMTP_HOST"], port=int(env.get("GREEN_EGRET_SMTP_PORT", "587")),
+                        user=env.get("GREEN_EGRET_SMTP_USER") or None,
+                        password=env.get("GREEN_EGRET_SMTP_PASSWORD") or None,
+                        from_address=env.get("GREEN_EGRET_MAIL_FROM", "green-egret@localhost"),
+                        starttls=env.get("GREEN_EGRET_SMTP_STARTTLS", "1").lower() not in ("0", "false", "no", "off"))
 
 
 @cache
@@ -73,13 +95,18 @@ def _settings_for(values: tuple) -> Settings:
         trusted_proxies=int(env.get("GREEN_EGRET_TRUSTED_PROXIES", "0")),
         metrics_token=env.get("GREEN_EGRET_METRICS_TOKEN") or None,
         warm_up=env.get("GREEN_EGRET_WARMUP", "1").lower() not in ("0", "false", "no", "off"),
+        smtp=_smtp_settings(env),
+        points_expire_years=int(env["GREEN_EGRET_POINTS_EXPIRE_YEARS"]) if env.get("GREEN_EGRET_POINTS_EXPIRE_YEARS")
+        else None,
     )
 
 
 SETTING_NAMES = ("DATABASE_URL", "GREEN_EGRET_SECRET", "GREEN_EGRET_BASE_URL", "GREEN_EGRET_CITY",
                  "GREEN_EGRET_TIMEZONE", "GREEN_EGRET_GRAMS_PER_POINT", "GREEN_EGRET_VOLUNTEER_POINTS_PER_HOUR",
                  "GREEN_EGRET_DATA_DIR", "GREEN_EGRET_TILES", "DATABASE_OWNER_URL", "GREEN_EGRET_COOKIE_SECURE",
-                 "GREEN_EGRET_TRUSTED_PROXIES", "GREEN_EGRET_METRICS_TOKEN", "GREEN_EGRET_WARMUP")
+                 "GREEN_EGRET_TRUSTED_PROXIES", "GREEN_EGRET_METRICS_TOKEN", "GREEN_EGRET_WARMUP",
+                 "GREEN_EGRET_SMTP_HOST", "GREEN_EGRET_SMTP_PORT", "GREEN_EGRET_SMTP_USER", "GREEN_EGRET_SMTP_PASSWORD",
+                 "GREEN_EGRET_MAIL_FROM", "GREEN_EGRET_SMTP_STARTTLS", "GREEN_EGRET_POINTS_EXPIRE_YEARS")
 
 
 def get_settings() -> Settings:

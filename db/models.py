@@ -26,6 +26,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     role: str = Field(default="resident", max_length=16, index=True)
     district: str | None = Field(default=None, max_length=32)
+    community: str | None = Field(default=None, max_length=64, index=True)  # assets/communities.json id
     language: str | None = Field(default=None, max_length=8)
     leaderboard_opt_in: bool = Field(default=False)
     elder_mode: bool = Field(default=False)  # 适老化: large text, high contrast, big targets, simpler home
@@ -107,6 +108,7 @@ class Checkpoint(SQLModel, table=True):
     description_zh: str = Field(default="", max_length=2000)
     description_en: str = Field(default="", max_length=2000)
     place_id: str | None = Field(default=None, foreign_key="place.id")
+    community: str | None = Field(default=None, max_length=64, index=True)  # the community page lists it
     lat: float | None = None
     lon: float | None = None
     starts_at: datetime = Field(sa_type=AwareDateTime)
@@ -165,7 +167,10 @@ class Claim(SQLModel, table=True):
 
 
 class CheckIn(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("checkpoint_id", "user_id", "period"),)
+    # A seat number per checkpoint and period holds the capacity without locking the checkpoint's row
+    # (points.checkin.seats); rows from before migration 0016 were numbered in arrival order.
+    __table_args__ = (UniqueConstraint("checkpoint_id", "user_id", "period"),
+                      Index("uq_checkin_seat", "checkpoint_id", "period", "seat", unique=True))
     id: int | None = Field(default=None, primary_key=True)
     checkpoint_id: int = Field(foreign_key="checkpoint.id", index=True)
     user_id: int = Field(foreign_key="user.id", index=True)
@@ -176,6 +181,7 @@ class CheckIn(SQLModel, table=True):
     status: str = Field(default="open", max_length=16, index=True)
     flag: str | None = Field(default=None, max_length=200)
     claim_id: int | None = Field(default=None, foreign_key="claim.id")
+    seat: int | None = None
 
 
 class LedgerEntry(SQLModel, table=True):
@@ -452,3 +458,158 @@ class ExternalIdentity(SQLModel, table=True):
     created_at: datetime = _when()
     last_sign_in_at: datetime = _when()
     last_token_issued_at: datetime = Field(sa_type=AwareDateTime, description="iat of the last ID token used")
+
+
+class Project(SQLModel, table=True):
+    """A public project residents give points to (mangroves at 下潭尾, a trail's facilities): a goal and a status
+    (draft, open, funded, closed, cancelled). raised_points moves in the same transaction as each gift or refund."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title_zh: str = Field(max_length=120)
+    title_en: str = Field(max_length=120)
+    description_zh: str = Field(default="", max_length=2000)
+    description_en: str = Field(default="", max_length=2000)
+    goal_points: int
+    raised_points: int = Field(default=0)
+    status: str = Field(default="draft", max_length=16, index=True)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+class ProjectGift(SQLModel, table=True):
+    """Points a resident gave to a project: the `give` ledger entry it wrote and, once the project is cancelled,
+    the entry that gave them back (set once: a refund is written at most once per gift)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    points: int
+    entry_id: int = Field(foreign_key="ledgerentry.id")
+    refund_entry_id: int | None = Field(default=None, foreign_key="ledgerentry.id")
+    idempotency_key: str = Field(max_length=120, unique=True)
+    created_at: datetime = _when()
+    refunded_at: datetime | None = _when(nullable=True)
+
+
+class Certificate(SQLModel, table=True):
+    """An issued certificate (volunteer hours, a year's carbon, a gift): what it states, frozen when issued, so
+    its QR link shows exactly what was printed. The link carries only the id and a signature over these fields."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    year: int | None = None
+    hours: float | None = None
+    events: int | None = None
+    points: int | None = None
+    co2e_g: int | None = None
+    gift_id: int | None = Field(default=None, foreign_key="projectgift.id")
+    key: str = Field(max_length=160, unique=True)  # the same statement asked for again is the same certificate
+    issued_at: datetime = _when()
+
+
+class InboxMessage(SQLModel, table=True):
+    """A message to one resident: a topic and its parameters, put into words in the reader's language when read,
+    so it never stays frozen in the language of the moment it was sent. The key makes a resend harmless."""
+
+    __table_args__ = (Index("ix_inboxmessage_user_created", "user_id", "created_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    topic: str = Field(max_length=40)
+    params: dict = Field(default_factory=dict, sa_type=JSON)
+    key: str = Field(max_length=160, unique=True)
+    created_at: datetime = _when()
+    read_at: datetime | None = _when(nullable=True)
+
+
+class MailPreference(SQLModel, table=True):
+    """A resident's e-mail address for copies of inbox messages, used only while they opt in."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    address: str = Field(max_length=254)
+    opted_in: bool = Field(default=False)
+    updated_at: datetime = _when()
+
+
+# A resident's photo of the problem and an admin's "after" photo: loaded only when read, like Claim.photo.
+PROBLEM_PHOTO = Column("photo", LargeBinary, nullable=True)
+PROBLEM_STEP_PHOTO = Column("photo", LargeBinary, nullable=True)
+
+
+class ProblemReport(SQLModel, table=True):
+    """An environmental problem a resident pinned on the map (litter, dumping, a full bin...), and where its
+    triage stands. lat/lon are WGS-84; district is the reporter's when they filed it."""
+
+    __mapper_args__ = {"properties": {"photo": deferred(PROBLEM_PHOTO)}}
+    __table_args__ = (Index("ix_problemreport_kind_status", "kind", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    reporter_id: int = Field(foreign_key="user.id", index=True)
+    kind: str = Field(max_length=24)
+    lat: float
+    lon: float
+    note: str | None = Field(default=None, max_length=1000)
+    photo: bytes | None = Field(default=None, sa_column=PROBLEM_PHOTO)
+    photo_type: str | None = Field(default=None, max_length=32)
+    status: str = Field(default="new", max_length=16, index=True)
+    district: str | None = Field(default=None, max_length=32)
+    assignee_id: int | None = Field(default=None, foreign_key="user.id")
+    claim_id: int | None = Field(default=None, foreign_key="claim.id")  # the reporter's credit, once confirmed
+    created_at: datetime = _when(index=True)
+    updated_at: datetime = _when()
+
+
+class ProblemSupport(SQLModel, table=True):
+    """A resident who said "same problem" instead of filing a duplicate: once per report and resident."""
+
+    __table_args__ = (UniqueConstraint("report_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="problemreport.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = _when()
+
+
+class ProblemStep(SQLModel, table=True):
+    """One step of a report's triage (filed, confirmed, assigned, started, fixed, dismissed): the trail the
+    reporter sees, with the status after it, a note and, for a fix, an "after" photo."""
+
+    __mapper_args__ = {"properties": {"photo": deferred(PROBLEM_STEP_PHOTO)}}
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="problemreport.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    action: str = Field(max_length=16)
+    status: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=400)
+    photo: bytes | None = Field(default=None, sa_column=PROBLEM_STEP_PHOTO)
+    photo_type: str | None = Field(default=None, max_length=32)
+    created_at: datetime = _when()
+
+
+class OpenDataCell(SQLModel, table=True):
+    """One cell of the open data: what residents of a community avoided by one action in a local month, and how
+    many distinct residents that is (suppressed below 5 when published, points.reports.open_data). Folded from
+    the ledger by points.reports.community_rollups, so neither the public pages nor the dashboard scan it."""
+
+    __table_args__ = (UniqueConstraint("month", "district", "community", "action_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7, index=True)
+    district: str = Field(default="", max_length=32)
+    community: str = Field(default="", max_length=64, index=True)
+    action_code: str = Field(max_length=40)
+    residents: int = Field(default=0)  # distinct residents whose net CO2e or points here is above zero
+    entries: int = Field(default=0)
+    points: int = Field(default=0)
+    co2e_g: int = Field(default=0)
+
+
+class OpenDataShare(SQLModel, table=True):
+    """One resident's part of an open-data cell: it makes `residents` a count of distinct people, and lets the
+    publication check that the cells it suppresses together hold at least 5 different residents."""
+
+    __table_args__ = (UniqueConstraint("cell_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    cell_id: int = Field(foreign_key="opendatacell.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
+    entries: int = Field(default=0)
+    points: int = Field(default=0)
+    co2e_g: int = Field(default=0)

@@ -24,6 +24,9 @@ APPEND_ONLY = {
     "auditlog": "what admins and organisers did, as it happened",
     "eventsignup": "a resident's sign-up for an event; nothing changes it afterwards",
     "partnerevent": "a partner's event that used its id; a resend is a duplicate, nothing changes it",
+    "problemsupport": "a resident's \"same problem\" on a report, once; nothing changes it",
+    "problemstep": "a report's triage trail, shown to its reporter as it happened",
+    "certificate": "an issued certificate states what it stated; its QR link verifies against these fields",
 }
 UPDATED = {
     "user": "failed sign-ins and lockout, profile, password, role, disabling, erasure by anonymising",
@@ -36,6 +39,8 @@ UPDATED = {
     "balance": "running totals written with each entry; the per-user lock (FOR UPDATE). Never deleted",
     "reward": "stock and catalogue edits; a redemption locks its reward (FOR UPDATE)",
     "redemption": "cancelling",
+    "project": "edits, status, and the points raised, moved with each gift and refund (the row locked FOR UPDATE)",
+    "projectgift": "the refund entry and time, set once when its project is cancelled",
     "appeal": "decisions; erasure blanks the note",
     "anomalyflag": "resolved or dismissed by review",
     "dailyrollup": "new entries are added into the day's existing row",
@@ -49,9 +54,14 @@ UPDATED = {
     "earnedweek": "a week's earned points are added into the resident's existing row",
     "earnedtotal": "earned points are added into the resident's existing row",
     "rollupwatermark": "how far the rollups have folded the ledger; locked (FOR UPDATE) while folding",
+    "opendatacell": "new entries are added into the cell's existing row, with its count of residents",
+    "opendatashare": "a resident's new entries are added into their existing part of a cell",
+    "problemreport": "triage moves its status and assignee; the row is locked (FOR UPDATE) while it does",
+    "inboxmessage": "a message is marked read by its reader",
 }
 DELETED = {  # these rows are also updated
     "signinthrottle": "runs of failed sign-ins are forgotten after a good sign-in or a quiet day",
+    "mailpreference": "a resident's e-mail address is changed, or removed when they withdraw it or are erased",
 }
 READ_ONLY = {"alembic_version": "every start and /readyz compare the revision; only the owner migrates"}
 SETTLE_FUNCTION = "green_egret_settle_ledger()"

@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from sqlalchemy import text
 
 TEST_SECRET = "test-secret-not-for-production"
@@ -63,6 +64,7 @@ def database(_template, tmp_path, monkeypatch) -> str:
         shutil.copyfile(_template, path)
         url = f"sqlite:///{path}"
     monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_data.clear()  # a figure a page caches for minutes must not carry over from another test's database
     yield url
     if not on_postgres():
         engine_for(url).dispose()

@@ -7,7 +7,7 @@ import streamlit as st
 from db.engine import read_session, write_session
 from db.models import User
 from points.accounts import signin
-from points.accounts.districts import checked_district
+from points.accounts.districts import checked_home
 from points.accounts.signin import COOKIE_NAME
 from points.accounts.users import active_user
 from ui import format as fmt
@@ -81,11 +81,12 @@ def sign_in(username: str, password: str) -> User:
 
 
 def register(*, username: str, display_name: str, password: str, leaderboard_opt_in: bool,
-             district: str | None = None) -> User:
+             district: str | None = None, community: str | None = None) -> User:
     """Create a resident account from this browser and sign it in, in the same short write."""
+    district, community = checked_home(district, community)
     signed = signin.register(client=client_address(), username=username, display_name=display_name,
                              password=password, language=current_language(), leaderboard_opt_in=leaderboard_opt_in,
-                             district=checked_district(district))
+                             district=district, community=community)
     remember(signed)
     return signed.user
 

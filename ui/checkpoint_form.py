@@ -19,6 +19,7 @@ from points.common.clock import city_zone, local_day, utcnow
 from points.common.errors import DomainError
 from points.common.metrics import REFUSALS
 from points.places.registry import position
+from ui.district_choice import community_select
 from ui.i18n import BABEL_LOCALES, LANGUAGES, catalogue, current_language, error_text, localized, t
 from ui.map import configured_tiles, show_map
 
@@ -27,7 +28,8 @@ FIELD_OF_ERROR = {"checkpoint_kind_invalid": "kind", "checkpoint_title_invalid":
                   "checkpoint_description_invalid": "description", "checkpoint_place_unknown": "place",
                   "checkpoint_location_invalid": "point", "checkpoint_starts_too_far": "start",
                   "checkpoint_window_invalid": "end", "checkpoint_event_too_long": "end",
-                  "checkpoint_site_too_long": "end", "checkpoint_number_invalid": "numbers"}
+                  "checkpoint_site_too_long": "end", "checkpoint_number_invalid": "numbers",
+                  "community_unknown": "place"}
 
 
 def _local(value: datetime | None, default: datetime) -> datetime:
@@ -119,6 +121,7 @@ def checkpoint_form(places: list, current: Checkpoint | None, *, save: Callable[
         chosen = initial_place if initial_place in names else ("" if current else default_place(places))
         values["place_id"] = st.selectbox(t("checkin.form.place"), options, index=options.index(chosen),
                                           format_func=names.get) or None
+        values["community"] = community_select(key=f"{key}_community", current=current and current.community)
         slots["place"] = st.empty()
         st.caption(t("checkin.form.point_help"))
         left, right = st.columns(2)

@@ -12,6 +12,8 @@ import copy
 import hashlib
 import html
 import json
+from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
 
 import folium
@@ -26,6 +28,8 @@ from db.models import Place
 from points.common.clock import utcnow
 from points.places.geo import gcj02_to_wgs84, wgs84_to_gcj02
 from points.places.registry import KINDS, is_closed, position, trail_length_m
+from points.problems.rules import STATUSES
+from points.problems.views import ReportPin
 from ui.i18n import catalogue
 from ui.vendor_assets import LEAFLET_CSS, LEAFLET_JS, MARKERCLUSTER_CSS, MARKERCLUSTER_JS
 
@@ -33,6 +37,9 @@ CENTRE = (24.48, 118.11)
 KIND_COLOURS = {"park": "#2e7d32", "community_park": "#7cb342", "wetland_beach": "#0288d1", "trail": "#e65100",
                 "recycling_station": "#6d4c41", "event_venue": "#8e24aa", "landmark": "#546e7a"}
 CLOSED_COLOUR = "#9e9e9e"
+# Environmental reports by status; each at least 4.5:1 on white, as the legend writes them as text.
+STATUS_COLOURS = {"new": "#c62828", "confirmed": "#b45309", "in_progress": "#1565c0", "fixed": "#2e7d32",
+                  "not_a_problem": "#616161"}
 TILES = {
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "&copy; OpenStreetMap contributors", "abc"),
     "amap": ("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
@@ -172,6 +179,43 @@ class _Notes(_NoRetemplate):
         self.legend, self.tile_notice = legend, tile_notice
 
 
+class _LocateControl(_NoRetemplate):
+    """A "my position" button, where the browser allows geolocation (HTTPS or localhost): the position the
+    resident agrees to share becomes a click on the map, the same path as pinning the spot by hand. Nothing is
+    sent anywhere else; without a secure context or with permission refused, clicking the map still works."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            if (!window.isSecureContext || !navigator.geolocation) { return; }
+            var control = L.control({position: "topleft"});
+            control.onAdd = function () {
+                var button = L.DomUtil.create("button", "ge-locate");
+                button.type = "button";
+                button.textContent = {{ this.label|tojson }};
+                button.style.cssText = "background:#fff;color:#1b1b1b;padding:6px 10px;border:2px solid #555;"
+                    + "border-radius:4px;font:14px sans-serif;min-height:44px;cursor:pointer";
+                L.DomEvent.disableClickPropagation(button);
+                L.DomEvent.on(button, "click", function () {
+                    navigator.geolocation.getCurrentPosition(function (found) {
+                        var spot = L.latLng(found.coords.latitude, found.coords.longitude);
+                        map.setView(spot, Math.max(map.getZoom(), 17));
+                        map.fire("click", {latlng: spot});
+                    }, function () { button.textContent = {{ this.failed|tojson }}; },
+                    {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
+                });
+                return button;
+            };
+            control.addTo(map);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, label: str, failed: str):
+        super().__init__()
+        self.label, self.failed = label, failed
+
+
 def esc(text) -> str:
     """HTML-escape, and neutralise what a JavaScript template literal would interpret."""
     return html.escape(str(text), quote=True).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
@@ -213,23 +257,64 @@ def popup_html(place: Place, language: str, now: datetime | None = None) -> str:
     return "<br>".join(lines)
 
 
+def report_popup_html(pin: ReportPin, language: str) -> str:
+    """Kind, status, day and how many residents reported it: nothing that names or quotes a resident."""
+    say = words(language)
+    return "<br>".join([f"<b>{esc(say(f'problems.kind.{pin.kind}'))}</b>",
+                        f'<span style="color:{STATUS_COLOURS[pin.status]}">'
+                        f"{esc(say(f'problems.status.{pin.status}'))}</span>",
+                        esc(say("problems.map.reported_on", day=pin.reported_on)),
+                        esc(say("problems.map.residents", n=pin.residents))])
+
+
+def _report_icon(colour: str, class_name: str) -> _DivIcon:
+    """A square (places are round), so a report reads as a report in any colour."""
+    return _DivIcon(html=f'<div style="width:16px;height:16px;border-radius:3px;background:{colour};'
+                         'border:2px solid #fff;box-shadow:0 0 2px #000"></div>',
+                    icon_size=(16, 16), icon_anchor=(8, 8), class_name=class_name)
+
+
+def _reports_layer(reports: Sequence[ReportPin], language: str, tiles: str) -> _FeatureGroup:
+    layer = _FeatureGroup(name=esc(words(language)("problems.map.layer")))
+    for pin in reports:
+        icon = _report_icon(STATUS_COLOURS[pin.status], f"ge-report ge-report-{pin.status} ge-report-{pin.report_id}")
+        tooltip = _Tooltip(esc(words(language)(f"problems.kind.{pin.kind}")))
+        _Marker(_display(pin.lat, pin.lon, tiles), icon=icon, popup=_Popup(report_popup_html(pin, language),
+                max_width=240), tooltip=tooltip).add_to(layer)
+    return layer
+
+
+def _chosen_layer(spot: tuple[float, float], tiles: str) -> _FeatureGroup:
+    """The spot the resident pinned, added to the shown map without redrawing it (st_folium feature_group_to_add)."""
+    layer = _FeatureGroup(name="chosen", control=False)
+    _Marker(_display(*spot, tiles), icon=_DivIcon(
+        html='<div style="width:22px;height:22px;border-radius:11px;background:#fff;border:6px solid #1565c0;'
+             'box-shadow:0 0 3px #000"></div>', icon_size=(22, 22), icon_anchor=(11, 11),
+        class_name="ge-chosen")).add_to(layer)
+    return layer
+
+
 def _display(lat: float, lon: float, tiles: str) -> list[float]:
     return list(wgs84_to_gcj02(lat, lon)) if tiles in GCJ_TILES else [lat, lon]
 
 
-def _legend(language: str, kinds: tuple[str, ...] = KINDS) -> str:
+def _legend(language: str, kinds: tuple[str, ...] = KINDS, reports: bool = False) -> str:
     say = words(language)
     rows = [f'<span style="color:{KIND_COLOURS[kind]}">{"&#9473;" if kind == "trail" else "&#9679;"}</span> '
             f"{esc(say(f'map.kind.{kind}'))}" for kind in kinds]
     rows.append(f'<span style="color:{CLOSED_COLOUR}">&#9679;</span> {esc(say("map.closed_short"))}')
+    if reports:
+        rows += [f'<span style="color:{STATUS_COLOURS[status]}">&#9632;</span> '
+                 f"{esc(say('problems.map.legend', status=say(f'problems.status.{status}')))}" for status in STATUSES]
     return "<br>".join(rows)
 
 
 def build_map(places: list[Place], *, language: str, tiles: str = "osm", now: datetime | None = None,
-              compact: bool = False) -> folium.Map:
+              compact: bool = False, reports: Sequence[ReportPin] = (), locate: bool = False) -> folium.Map:
     """One folium map of the given places: a clustered layer per kind, trails as dashed schematic lines.
     `compact` (a small map on a phone) zooms to the pins, folds the layer list and keeps the legend to the kinds
-    shown, so neither covers them."""
+    shown, so neither covers them. `reports` adds the environmental reports' layer, coloured by status; `locate`
+    a "my position" button (WGS-84 tiles only: the position would need shifting onto GCJ-02 tiles)."""
     say = words(language)
     url, attribution, subdomains = TILES.get(tiles, TILES["osm"])
     fmap = OfflineMap(location=_display(*CENTRE, tiles), zoom_start=12, tiles=None, control_scale=True)
@@ -259,12 +344,16 @@ def build_map(places: list[Place], *, language: str, tiles: str = "osm", now: da
             _Marker(_display(lat, lon, tiles), icon=icon, popup=popup, tooltip=tooltip).add_to(layers[place.kind])
     for layer in layers.values():
         layer.add_to(fmap)
+    if reports:
+        _reports_layer(reports, language, tiles).add_to(fmap)
+    if locate and tiles not in GCJ_TILES:
+        _LocateControl(say("problems.map.locate"), say("problems.map.locate_failed")).add_to(fmap)
     pins = [_display(*spot, tiles) for spot in map(position, places) if spot]
     if compact and pins:
         _FitBounds(pins, padding=(40, 40), max_zoom=14).add_to(fmap)
     _LayerControl(collapsed=compact).add_to(fmap)
     shown = tuple(kind for kind in KINDS if any(place.kind == kind for place in places)) if compact else KINDS
-    _Notes(_legend(language, shown), say("map.tiles_failed")).add_to(fmap)
+    _Notes(_legend(language, shown, reports=bool(reports)), say("map.tiles_failed")).add_to(fmap)
     return fmap
 
 
@@ -274,10 +363,11 @@ def configured_tiles() -> str:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _cached_map(key: tuple, language: str, tiles: str, compact: bool, _places: list[Place],
-                _now: datetime) -> folium.Map:
+def _cached_map(key: tuple, language: str, tiles: str, compact: bool, locate: bool, _places: list[Place],
+                _now: datetime, _reports: Sequence[ReportPin]) -> folium.Map:
     """Built and rendered once per shown content, closure state, language, tile provider and size."""
-    fmap = build_map(_places, language=language, tiles=tiles, now=_now, compact=compact)
+    fmap = build_map(_places, language=language, tiles=tiles, now=_now, compact=compact, reports=_reports,
+                     locate=locate)
     fmap.get_root().render()
     return fmap
 
@@ -290,14 +380,18 @@ def content_key(places: list[Place]) -> str:
 
 
 def show_map(places: list[Place], *, language: str, tiles: str, now: datetime | None = None,
-             height: int = 540, compact: bool = False) -> tuple[float, float] | None:
-    """Draw the (cached) map; return the last clicked point in WGS-84, if any."""
+             height: int = 540, compact: bool = False, reports: Sequence[ReportPin] = (), locate: bool = False,
+             chosen: tuple[float, float] | None = None) -> tuple[float, float] | None:
+    """Draw the (cached) map; return the last clicked point in WGS-84, if any. `chosen` marks a pinned spot
+    on the map already shown, without redrawing it."""
     now = now or utcnow()
-    key = (content_key(places), tuple(p.id for p in places if is_closed(p, now=now)))
+    reports_key = hashlib.sha256(json.dumps([asdict(pin) for pin in reports]).encode()).hexdigest()
+    key = (content_key(places), tuple(p.id for p in places if is_closed(p, now=now)), reports_key)
     # st_folium renames the elements of the map it is given: hand it a copy, keep the cached one intact
-    fmap = copy.deepcopy(_cached_map(key, language, tiles, compact, places, now))
+    fmap = copy.deepcopy(_cached_map(key, language, tiles, compact, locate, places, now, reports))
     state = st_folium(fmap, key="city_map", height=height, use_container_width=True, render=False,
-                      returned_objects=["last_clicked"])
+                      returned_objects=["last_clicked"],
+                      feature_group_to_add=_chosen_layer(chosen, tiles) if chosen else None)
     click = (state or {}).get("last_clicked")
     if not click:
         return None

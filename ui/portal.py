@@ -13,6 +13,7 @@ from ui import auth, sso, sso_trip
 from ui.elder import elder_switch
 from ui.frame import dress_frame
 from ui.i18n import LANGUAGES, current_language, error_text, language_from_locale, t
+from ui.inbox_view import menu_titles
 from ui.nav import PAGES, SIGNED_OUT, PageSpec, default_key
 
 logger = logging.getLogger("green_egret")
@@ -59,8 +60,8 @@ def _gate(spec: PageSpec, role: str, pages: dict, home_page):
     return st.Page(gate, title=t(f"nav.{spec.key}"), url_path=spec.key, visibility="hidden")
 
 
-def _page(spec: PageSpec, *, default: bool = False):
-    return st.Page(spec.path, title=t(f"nav.{spec.key}"), icon=spec.icon, url_path=spec.key, default=default,
+def _page(spec: PageSpec, *, default: bool = False, title: str | None = None):
+    return st.Page(spec.path, title=title or t(f"nav.{spec.key}"), icon=spec.icon, url_path=spec.key, default=default,
                    visibility="hidden" if spec.hidden else "visible")
 
 
@@ -70,8 +71,9 @@ def _requested_key() -> str:
     return path.rsplit("/", 1)[-1]
 
 
-def build_navigation(role: str):
-    """The role's menu (its default page answers at "/" and at its own URL); other pages answer with a gate."""
+def build_navigation(role: str, titles: dict[str, str] | None = None):
+    """The role's menu (its default page answers at "/" and at its own URL); other pages answer with a gate.
+    `titles` replaces a page's menu title (the inbox's unread count)."""
     home = default_key(role)
     if _requested_key() == home:  # a deep link to the default page: serve it by its own URL, not as "/"
         home = next((spec.key for spec in PAGES if role in spec.roles and spec.key != home), home)
@@ -79,7 +81,7 @@ def build_navigation(role: str):
     pages: dict[str, st.Page] = {}
     for spec in PAGES:
         if role in spec.roles:
-            pages[spec.key] = _page(spec, default=spec.key == home)
+            pages[spec.key] = _page(spec, default=spec.key == home, title=(titles or {}).get(spec.key))
             sections.setdefault(t(f"section.{spec.section}"), []).append(pages[spec.key])
     gates = {}
     for spec in PAGES:
@@ -102,7 +104,7 @@ def run_portal() -> None:
     user = auth.current_user() or sso.sign_in_from_city()
     choose_language(user)
     dress_frame()
-    page = build_navigation(user.role if user else SIGNED_OUT)
+    page = build_navigation(user.role if user else SIGNED_OUT, titles=menu_titles(user))
     language_switch()
     elder_switch(user)
     if user is not None:

@@ -11,7 +11,9 @@ from points.reports.rollups import refresh_rollups
 from ui import format as fmt
 from ui.admin_view import staff_user
 from ui.charts import bar_chart
+from ui.district_choice import community_name
 from ui.downloads import download_on_click
+from ui.expiry_view import liability_figures
 from ui.i18n import current_language, localized, t
 
 
@@ -53,6 +55,7 @@ figures = {"issued": fmt.number(totals.issued), "redeemed": fmt.number(totals.re
            "active": fmt.number(data.active_residents), "co2e": fmt.grams(co2e)}
 for column, (label, value) in zip(st.columns(3) + st.columns(3), figures.items(), strict=False):
     column.metric(t(f"admin.dash.{label}"), value)
+liability_figures(totals.expired)
 if fmt.equivalent(co2e):
     st.caption(fmt.equivalent(co2e) + " — " + fmt.equivalent_sources())
 
@@ -60,6 +63,7 @@ breakdowns = (
     ("by_action", [(names.get(code, code or t("admin.dash.none")), grams) for code, grams in data.co2e_by_action]),
     ("by_category", [(t(f"admin.category.{category}"), grams) for category, grams in data.co2e_by_category]),
     ("by_district", [(district_name(district), grams) for district, grams in data.co2e_by_district]),
+    ("by_community", [(community_name(community), grams) for community, grams in data.co2e_by_community]),
     ("by_month", data.co2e_by_month),
 )
 for key, rows in breakdowns:

@@ -1,4 +1,5 @@
-"""Parks and health trails: filters, the map, and the same places as a list sorted by distance."""
+"""Parks and health trails: filters, the map, and the same places as a list sorted by distance; residents'
+environmental reports as their own layer, by status, with no personal data (points.problems.views)."""
 import pandas as pd
 import streamlit as st
 
@@ -6,6 +7,7 @@ from db.engine import read_session
 from points.checkin.checkpoints import checkpoint_pins
 from points.places.geo import sort_by_distance
 from points.places.registry import DISTRICTS, KINDS, is_closed, list_places, matches, position
+from points.problems.views import public_pins
 from ui.i18n import current_language, t
 from ui.map import TILES, configured_tiles, place_name, show_map, words
 
@@ -16,6 +18,7 @@ st.caption(t("map.intro"))
 with read_session() as session:
     pins = checkpoint_pins(session)  # recycling stations and upcoming events, from the check-in side
     places = list_places(session) + pins
+    reports = public_pins(session)
 
 district_col, kind_col, search_col, origin_col = st.columns(4)
 district = district_col.selectbox(t("map.filter_district"), [None, *DISTRICTS], key="map_district",
@@ -32,8 +35,10 @@ origin_id = origin_col.selectbox(t("map.origin"), [None, *landmarks], key="map_o
 shown = [p for p in places if matches(p, district=district, kinds=kinds, text=query)]
 map_col, list_col = st.columns([3, 2])
 with map_col:
-    clicked = show_map(shown, language=language, tiles=tiles)
+    clicked = show_map(shown, language=language, tiles=tiles, reports=reports)
     st.caption(t("map.tiles_note", provider=TILES[tiles][1].replace("&copy; ", "")))
+    if reports:
+        st.caption(t("problems.map.count", n=len(reports)))
 origin = position(landmarks[origin_id]) if origin_id else clicked
 
 with list_col:

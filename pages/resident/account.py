@@ -1,13 +1,14 @@
-"""My account: profile, language and password; for residents also their district, linked partner accounts and
-privacy."""
+"""My account: profile, language and password; for residents also their district and community, linked partner
+accounts and privacy."""
 import streamlit as st
 
 from points.accounts.districts import choose_district
 from ui import auth
 from ui.attempt import attempt, attempt_step
-from ui.district_choice import district_name, district_select
+from ui.district_choice import community_name, community_select, district_name, district_select
 from ui.i18n import t
 from ui.linked_accounts import linked_accounts
+from ui.mail_settings import mail_settings
 from ui.privacy_panel import privacy_panel
 
 user = auth.current_user()
@@ -18,10 +19,15 @@ if user.role == "resident":
     st.subheader(t("landing.district.title"))
     with st.form("district"):
         district = district_select(key="account_district", current=user.district)
+        community = community_select(key="account_community", current=user.community)
         saved = st.form_submit_button(t("landing.district.save"))
-    if saved and attempt(lambda session: choose_district(session, user_id=user.id, district=district)).ok:
-        st.success(t("landing.district.saved", district=district_name(district)) if district
-                   else t("landing.district.cleared"))
+    if saved and attempt(lambda session: choose_district(session, user_id=user.id, district=district,
+                                                         community=community)).ok:
+        if community:
+            st.success(t("communities.saved", district=district_name(district), community=community_name(community)))
+        else:
+            st.success(t("landing.district.saved", district=district_name(district)) if district
+                       else t("landing.district.cleared"))
 
 st.subheader(t("account.change_password"))
 with st.form("change_password", clear_on_submit=True):
@@ -37,5 +43,6 @@ if submitted:
             st.success(t("accounts.password_changed_others_out"))
 
 if user.role == "resident":
+    mail_settings(user.id)
     linked_accounts(user)
     privacy_panel(user)

@@ -10,6 +10,7 @@ from points.checkin.personal_code import LIFETIME, issue_code
 from points.ledger.statement import summary
 from ui import auth, elder
 from ui.charts import bar_chart
+from ui.expiry_view import expiry_notice
 from ui.format import day, grams, number
 from ui.i18n import t
 from ui.nav import page_link
@@ -48,6 +49,7 @@ if code.button(t("elder.my_code"), key="show_personal_code", icon=":material/qr_
     show_code(issue_code(user.id), caption=user.display_name)
     st.caption(t("checkin.personal_code_help", minutes=int(LIFETIME.total_seconds() // 60)))
 
+expiry_notice(user.id)
 if simple:
     st.metric(t("ledger.balance"), number(figures.points))
 else:

@@ -1,12 +1,15 @@
-"""A resident's own district (or none: "prefer not to say"), so district boards and charts count them there.
+"""A resident's own district and community (社区), or none ("prefer not to say"), so district and community boards
+and charts count them there.
 
-The choices are the city's districts as its places data names them (points.places.registry.DISTRICTS).
+The districts are the city's as its places data names them (points.places.registry.DISTRICTS); the communities are
+the city's list (points.communities.registry), and a community must lie in the district chosen with it.
 """
 from sqlmodel import Session
 
 from db.models import User
 from points.accounts.users import update_profile
 from points.common.errors import DomainError
+from points.communities.registry import checked_community
 from points.places.registry import DISTRICTS
 
 
@@ -19,6 +22,13 @@ def checked_district(district: str | None) -> str | None:
     return district
 
 
-def choose_district(session: Session, *, user_id: int, district: str | None) -> User:
-    """The owner's change of district, checked before anything is written."""
-    return update_profile(session, user_id=user_id, district=checked_district(district) or "")
+def checked_home(district: str | None, community: str | None) -> tuple[str | None, str | None]:
+    """(district, community) to store; either may be None; a community outside the district is refused."""
+    district = checked_district(district)
+    return district, checked_community(district=district, community=community)
+
+
+def choose_district(session: Session, *, user_id: int, district: str | None, community: str | None = None) -> User:
+    """The owner's change of district and community, both checked before anything is written."""
+    district, community = checked_home(district, community)
+    return update_profile(session, user_id=user_id, district=district or "", community=community or "")

@@ -23,10 +23,11 @@ from points.common.clock import utcnow
 from points.common.errors import DomainError
 from points.common.roles import require_role
 from points.common.spreadsheet import SafeWriter
+from points.inbox.mail import forget_mail_address
 from points.partners.links import consent_history, links_of, unlink
 
-PROFILE_COLUMNS = ("id", "username", "display_name", "role", "district", "language", "leaderboard_opt_in",
-                   "nickname", "created_at")
+PROFILE_COLUMNS = ("id", "username", "display_name", "role", "district", "community", "language",
+                   "leaderboard_opt_in", "nickname", "created_at")
 CLAIM_COLUMNS = ("id", "action_code", "quantity", "occurred_at", "local_day", "status", "status_reason", "note",
                  "checkpoint_id", "co2e_g", "points", "review_reason", "reviewed_at", "created_at", "source",
                  "partner_id")
@@ -115,12 +116,13 @@ def _erase(session: Session, *, user_id: int, verified_hash: str, now: datetime)
     for appeal in session.exec(select(Appeal).where(col(Appeal.user_id) == user_id)):
         appeal.note = ""
         session.add(appeal)
+    forget_mail_address(session, user_id=user_id)
     end_all_sessions(session, user_id=user_id, now=now)
 
 
 def _anonymise(user: User, now: datetime) -> None:
     user.username = f"deleted-{user.id}-{secrets.token_hex(4)}"
     user.display_name, user.password_hash = DELETED_NAME, UNUSABLE_PASSWORD
-    user.district = user.language = user.nickname = None
+    user.district = user.community = user.language = user.nickname = None
     user.leaderboard_opt_in = False
     user.deleted_at = now

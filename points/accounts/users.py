@@ -36,7 +36,7 @@ def find_user(session: Session, *, username: str) -> User | None:
 
 def create_user(session: Session, *, username: str, password: str | NewPassword, display_name: str = "",
                 role: str = "resident", language: str | None = None, district: str | None = None,
-                leaderboard_opt_in: bool = False, nickname: str | None = None) -> User:
+                community: str | None = None, leaderboard_opt_in: bool = False, nickname: str | None = None) -> User:
     """Validate and insert a user with an empty balance; the caller's transaction commits both.
 
     Pass a NewPassword built before the transaction; a plain str (tests only) is checked and
@@ -56,7 +56,7 @@ def create_user(session: Session, *, username: str, password: str | NewPassword,
     if find_user(session, username=name) is not None:
         raise DomainError("username_taken")
     user = User(username=name, display_name=display, password_hash=password.hash, role=role,
-                language=language, district=district, leaderboard_opt_in=leaderboard_opt_in,
+                language=language, district=district, community=community, leaderboard_opt_in=leaderboard_opt_in,
                 nickname=(nickname or None), created_at=utcnow())
     session.add(user)
     session.flush()
@@ -182,7 +182,7 @@ def lift_backoff(session: Session, *, username: str) -> None:
 
 
 def update_profile(session: Session, *, user_id: int, display_name: str | None = None,
-                   language: str | None = None, district: str | None = None,
+                   language: str | None = None, district: str | None = None, community: str | None = None,
                    elder_mode: bool | None = None) -> User:
     """Change what the owner may change about themselves; None leaves a field as it is."""
     user = require_role(session, user_id)
@@ -196,6 +196,8 @@ def update_profile(session: Session, *, user_id: int, display_name: str | None =
         user.language = language
     if district is not None:
         user.district = district or None
+    if community is not None:  # checked against the district by points.accounts.districts
+        user.community = community or None
     if elder_mode is not None:
         user.elder_mode = elder_mode
     session.add(user)

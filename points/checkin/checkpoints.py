@@ -11,20 +11,21 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from db.config import get_settings
-from db.engine import locked
+from db.engine import is_sqlite, locked
 from db.models import CheckIn, Checkpoint, EventSignup, Place, User
 from points.audit import journal
 from points.common.clock import utcnow
 from points.common.errors import DomainError
 from points.common.roles import ADMIN, ORGANIZER, require_role
 from points.common.spreadsheet import SafeWriter
+from points.communities.registry import find_community
 from points.places.registry import position
 
 KINDS = ("event", "station", "trailhead")
 DEFAULT_ACTION = {"event": "volunteer", "station": "low_value", "trailhead": "trail_walk"}
 XIAMEN_BOUNDS = {"lat": (24.2, 24.95), "lon": (117.8, 118.5)}
-EDITABLE = ("title_zh", "title_en", "description_zh", "description_en", "place_id", "lat", "lon", "starts_at",
-            "ends_at", "capacity", "expected_attendance", "points_per_hour", "rotating")
+EDITABLE = ("title_zh", "title_en", "description_zh", "description_en", "place_id", "community", "lat", "lon",
+            "starts_at", "ends_at", "capacity", "expected_attendance", "points_per_hour", "rotating")
 MAX_POINTS_PER_HOUR = 1000
 MAX_HEADCOUNT = 100_000  # capacity and expected attendance
 MAX_LEAD_YEARS = 2  # how far ahead any checkpoint may open: the city's event calendar, not a typo like 2999
@@ -80,6 +81,9 @@ def _check_fields(session: Session, *, values: dict[str, Any], kind: str, now: d
         located = position(place)
         if values.get("lat") is None and located is not None:
             values["lat"], values["lon"] = located
+    if values.get("community") and find_community(values["community"]) is None:
+        raise DomainError("community_unknown")
+    values["community"] = values.get("community") or None
     for axis, (low, high) in XIAMEN_BOUNDS.items():
         if not isinstance(values.get(axis), (int, float)) or not low <= values[axis] <= high:
             raise DomainError("checkpoint_location_invalid")
@@ -122,9 +126,15 @@ def create_checkpoint(session: Session, *, actor_id: int, kind: str, now: dateti
     return checkpoint
 
 
-def get_checkpoint(session: Session, *, checkpoint_id: int, lock: bool = False) -> Checkpoint:
-    """The checkpoint, optionally row-locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises)."""
+def get_checkpoint(session: Session, *, checkpoint_id: int, lock: bool = False, share: bool = False) -> Checkpoint:
+    """The checkpoint, optionally row-locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises).
+
+    `lock` takes it for a change (FOR UPDATE); `share` (FOR SHARE) is a scan's: any number of scans hold it at
+    once, while an edit or closing waits for them and they for it, so no scan reads a checkpoint mid-change.
+    """
     query = select(Checkpoint).where(col(Checkpoint.id) == checkpoint_id)
+    if share and not is_sqlite(session.get_bind()):
+        query = query.with_for_update(read=True)
     checkpoint = session.execute(locked(session, query) if lock else query).scalar_one_or_none()
     if checkpoint is None:
         raise DomainError("checkin_invalid")
@@ -194,11 +204,14 @@ def publish(session: Session, *, actor_id: int, checkpoint_id: int, now: datetim
     return set_status(session, actor_id=actor_id, checkpoint_id=checkpoint_id, status="published", now=now)
 
 
-def list_upcoming(session: Session, *, now: datetime | None = None, kinds: tuple = ("event",)) -> list[Checkpoint]:
-    """Published checkpoints that have not ended yet, soonest first."""
+def list_upcoming(session: Session, *, now: datetime | None = None, kinds: tuple = ("event",),
+                  community: str | None = None) -> list[Checkpoint]:
+    """Published checkpoints that have not ended yet, soonest first; only one community's when it is given."""
     query = (select(Checkpoint).where(col(Checkpoint.status) == "published", col(Checkpoint.kind).in_(kinds),
                                       col(Checkpoint.ends_at) > (now or utcnow()))
              .order_by(col(Checkpoint.starts_at), col(Checkpoint.id)))
+    if community:
+        query = query.where(col(Checkpoint.community) == community)
     return list(session.execute(query).scalars())
 
 

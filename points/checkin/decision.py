@@ -1,5 +1,9 @@
 """The scan decision: one function that locks, takes `now`, and returns or raises one named outcome.
 
+Scans of one checkpoint by different residents run side by side: a scan share-locks the checkpoint (against an
+edit or closing, not against other scans), locks only its resident's balance, and holds the capacity by a seat
+number (points.checkin.seats), not by a lock on the checkpoint's row.
+
 Returned outcomes: credited, checked_in (event: hours come at check-out), checked_out, review, already, rejected
 (an administrator refused the held check-in). A check-in held for review names its reason (`held_because`).
 Refusals raise DomainError `checkin_<outcome>`: not_started (with `opens_at`, when check-in opens), ended, invalid,
@@ -12,13 +16,14 @@ weighed, so its credit comes from the attendant scanning the resident's personal
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from db.models import AnomalyFlag, CheckIn, Checkpoint, Claim
 from points.catalogue.actions import current_action
 from points.catalogue.carbon import check_quantity
 from points.checkin.checkpoints import get_checkpoint, is_signed_up
+from points.checkin.seats import take_seat
 from points.checkin.tokens import KIOSK, verify
 from points.claims.channels import CHECKPOINT
 from points.claims.lifecycle import record_verified
@@ -63,10 +68,10 @@ def idempotency_key(checkin: CheckIn) -> str:
 
 
 def _open_checkpoint(session: Session, *, user_id: int, checkpoint_id: int, token: str, now: datetime) -> Checkpoint:
-    """Verify the token, then lock the checkpoint and the user's balance, always in that order."""
+    """Verify the token, then share-lock the checkpoint and lock the user's balance, always in that order."""
     require_role(session, user_id)
     verified = verify(checkpoint_id, token, now=now)
-    checkpoint = get_checkpoint(session, checkpoint_id=checkpoint_id, lock=True)
+    checkpoint = get_checkpoint(session, checkpoint_id=checkpoint_id, share=True)
     if checkpoint.status == "draft" or (checkpoint.rotating and verified.purpose != KIOSK):
         raise DomainError("checkin_invalid")
     if checkpoint.status == "closed" or now > checkpoint.ends_at + WINDOW_TOLERANCE:
@@ -83,16 +88,27 @@ def _find(session: Session, *, checkpoint_id: int, user_id: int, period: str) ->
                                                  col(CheckIn.period) == period)).scalar_one_or_none()
 
 
-def _review_reason(session: Session, *, checkpoint: Checkpoint, user_id: int, period: str) -> str | None:
-    """Refuse when full; send a check-in beyond capacity or far above expected attendance to review."""
+def _seat(session: Session, *, checkpoint: Checkpoint, user_id: int, period: str, now: datetime) -> CheckIn:
+    """The resident's check-in on a seat within the capacity; when full, refuse a walk-in, but seat a signed-up
+    volunteer beyond it (held for review)."""
     assert checkpoint.id is not None  # read from the database by _open_checkpoint
-    count = session.execute(select(func.count()).select_from(CheckIn).where(
-        col(CheckIn.checkpoint_id) == checkpoint.id, col(CheckIn.period) == period)).scalar_one()
-    if checkpoint.capacity is not None and count >= checkpoint.capacity:
+    checkin = take_seat(session, checkpoint_id=checkpoint.id, user_id=user_id, period=period, now=now,
+                        limit=checkpoint.capacity)
+    if checkin is None:
         if not is_signed_up(session, user_id=user_id, checkpoint_id=checkpoint.id):
             raise DomainError("checkin_full")
+        checkin = take_seat(session, checkpoint_id=checkpoint.id, user_id=user_id, period=period, now=now,
+                            limit=None)
+    assert checkin is not None  # a seat without a limit is always found
+    return checkin
+
+
+def _review_reason(checkpoint: Checkpoint, checkin: CheckIn) -> str | None:
+    """Beyond capacity or far above the expected attendance: the seat number is the arrival count."""
+    assert checkin.seat is not None  # every scan's check-in takes a seat
+    if checkpoint.capacity is not None and checkin.seat > checkpoint.capacity:
         return "over_capacity"
-    if checkpoint.expected_attendance is not None and count >= BURST_FACTOR * checkpoint.expected_attendance:
+    if checkpoint.expected_attendance is not None and checkin.seat > BURST_FACTOR * checkpoint.expected_attendance:
         return "burst"
     return None
 
@@ -148,11 +164,8 @@ def scan(session: Session, *, user_id: int, checkpoint_id: int, token: str,
     if existing is not None:
         return ScanResult("rejected" if existing.status == "rejected" else "already", checkpoint, existing,
                           hours=existing.hours)
-    reason = _review_reason(session, checkpoint=checkpoint, user_id=user_id, period=period)
-    checkin = CheckIn(checkpoint_id=checkpoint_id, user_id=user_id, period=period, checked_in_at=now,
-                      status="open")
-    session.add(checkin)
-    session.flush()
+    checkin = _seat(session, checkpoint=checkpoint, user_id=user_id, period=period, now=now)
+    reason = _review_reason(checkpoint, checkin)
     if reason:
         _flag(session, checkin=checkin, kind=reason)
     if checkpoint.kind == "event":

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from points.accounts.users import find_user
 from points.claims.channels import CHECKPOINT, PARTNER, STAFF
 from points.claims.lifecycle import record_verified
-from points.common.clock import utcnow
+from points.common.clock import local_day, local_day_bounds, utcnow
 from points.demo.partners import DEMO_LINK
 from points.partners.registry import partner_by_name
 
@@ -28,7 +28,8 @@ def load_demo_history(session: Session, *, now: datetime | None = None) -> int:
     metro = partner_by_name(session, name=DEMO_LINK[1])  # seeded just before (points.demo.seed)
     now, added = now or utcnow(), 0
     for key, days_ago, code, quantity, source in DEMO_ACTIONS:
-        when = now - timedelta(days=days_ago)
+        # noon of that local day: "a day ago" is yesterday at any hour, so today's caps are the visitor's own
+        when = local_day_bounds(local_day(now) - timedelta(days=days_ago))[0] + timedelta(hours=12)
         result = record_verified(session, user_id=resident.id, action_code=code, quantity=quantity,
                                  occurred_at=when, idempotency_key=f"demo:history:{key}", source=source,
                                  partner_id=metro.id if source == PARTNER else None,

@@ -30,7 +30,9 @@ from points.common.metrics import LEDGER_ENTRIES, count_on_commit
 
 GENESIS_HASH = "0" * 64
 MAX_ENTRY_POINTS = 10_000_000
-KINDS = ("earn", "redeem", "reversal", "adjust", "expire")
+# give: points a resident gave to a public project (negative), or gave back when it was cancelled (positive, naming
+# the gift's entry). Neither is earned (leaderboards, week totals) nor a reward redemption (points.projects).
+KINDS = ("earn", "redeem", "reversal", "adjust", "expire", "give")
 
 HASHED_FIELDS = ("id", "user_id", "seq", "kind", "points", "co2e_g", "action_code", "action_type_id", "quantity",
                  "claim_id", "redemption_id", "checkin_id", "original_entry_id", "reason", "created_by",

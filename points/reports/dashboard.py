@@ -7,7 +7,7 @@ from operator import itemgetter
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from db.models import ActionType, Balance, CheckIn, Checkpoint, MonthlyRollup
+from db.models import ActionType, Balance, CheckIn, Checkpoint, MonthlyRollup, OpenDataCell
 from points.common.clock import utcnow
 from points.common.roles import STAFF_READERS, require_role
 from points.common.spreadsheet import SafeWriter
@@ -24,11 +24,12 @@ class PointTotals:
     adjusted: int
     redeemed: int
     expired: int
+    given: int = 0  # given to public projects, net of the refunds of cancelled ones (kind "give")
 
     @property
     def outstanding(self) -> int:
         """The liability: points held by residents that may still be redeemed."""
-        return self.issued + self.reversed + self.adjusted - self.redeemed - self.expired
+        return self.issued + self.reversed + self.adjusted - self.redeemed - self.expired - self.given
 
     @property
     def redemption_rate(self) -> float:
@@ -41,6 +42,7 @@ class Dashboard:
     co2e_by_action: list[tuple[str, int]]
     co2e_by_category: list[tuple[str, int]]
     co2e_by_district: list[tuple[str, int]]
+    co2e_by_community: list[tuple[str, int]]  # community id ("" for none given) -> grams, staff only: not suppressed
     co2e_by_month: list[tuple[str, int]]
     points: PointTotals
     active_residents: int
@@ -70,11 +72,18 @@ def summed(rows, key, value) -> list[tuple[str, int]]:
     return sorted((name, total) for name, total in totals.items() if total)
 
 
+def community_totals(session: Session) -> list[tuple[str, int]]:
+    """CO2e by community from the open-data cells (points.reports.community_rollups): one row per community."""
+    community = col(OpenDataCell.community)
+    rows = session.execute(select(community, func.sum(OpenDataCell.co2e_g)).group_by(community).order_by(community))
+    return [(name, int(total)) for name, total in rows if total]
+
+
 def point_totals(rows) -> PointTotals:
     by_kind = dict(summed(rows, itemgetter(3), itemgetter(5)))
     return PointTotals(issued=by_kind.get("earn", 0), reversed=by_kind.get("reversal", 0),
                        adjusted=by_kind.get("adjust", 0), redeemed=-by_kind.get("redeem", 0),
-                       expired=-by_kind.get("expire", 0))
+                       expired=-by_kind.get("expire", 0), given=-by_kind.get("give", 0))
 
 
 def active_residents(session: Session, *, now: datetime) -> int:
@@ -102,6 +111,7 @@ def city_dashboard(session: Session, *, actor_id: int, now: datetime | None = No
     return Dashboard(co2e_by_action=summed(rows, itemgetter(2), co2e),
                      co2e_by_category=summed(rows, lambda row: category_of.get(row[2], "other"), co2e),
                      co2e_by_district=summed(rows, itemgetter(1), co2e),
+                     co2e_by_community=community_totals(session),
                      co2e_by_month=summed(rows, itemgetter(0), co2e),
                      points=point_totals(rows), active_residents=active_residents(session, now=now or utcnow()),
                      busiest_checkpoints=busiest_checkpoints(session))

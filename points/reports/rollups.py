@@ -15,23 +15,17 @@ from dataclasses import dataclass
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlmodel import Session, col
 
-from db.engine import insert_for, locked, read_session, write_session
-from db.models import DailyRollup, LedgerEntry, MonthlyRollup, RollupWatermark, User
-from points.common.clock import city_zone, utcnow
+from db.engine import read_session, write_session
+from db.models import DailyRollup, LedgerEntry, MonthlyRollup, User
+from points.common.clock import city_zone
 from points.ledger.settled import committed_max_id
+from points.reports.community_rollups import refresh_open_data
 from points.reports.earned import EARNED_POINTS, merge_earned, sum_earned
+from points.reports.watermarks import folded_up_to, lock_watermark, move_watermark
 
 WATERMARK = "daily"
 BATCH_SIZE = 50_000
 RollupKey = tuple[str, str, str, str]  # day (or month), district, action_code, kind
-
-
-def lock_watermark(session: Session) -> RollupWatermark:
-    """Create the watermark row if missing and lock it, so two refreshes never fold the same entries."""
-    session.execute(insert_for(session, RollupWatermark).values(name=WATERMARK, last_entry_id=0, updated_at=utcnow())
-                    .on_conflict_do_nothing(index_elements=["name"]))
-    mark = select(RollupWatermark).where(col(RollupWatermark.name) == WATERMARK)
-    return session.execute(locked(session, mark)).scalar_one()
 
 
 def sum_entries(rows) -> tuple[dict[RollupKey, list[int]], int]:
@@ -118,21 +112,21 @@ def read_batch(session: Session, *, upto: int, limit: int = BATCH_SIZE) -> Batch
 def apply_batch(session: Session, *, batch: Batch) -> bool:
     """Add the batch's sums and move the watermark, unless another refresh moved it since the read
     (then nothing is written and False returned: those entries are already counted)."""
-    mark = lock_watermark(session)
+    mark = lock_watermark(session, name=WATERMARK)
     if mark.last_entry_id != batch.after:
         return False
     merge(session, table=DAILY, period_name="day", totals=batch.totals)
     merge(session, table=MONTHLY, period_name="month", totals=by_month(batch.totals))
     merge_earned(session, weeks=batch.earned_weeks, totals=batch.earned_totals)
-    mark.last_entry_id = batch.last_id
-    mark.updated_at = utcnow()
-    session.add(mark)
+    move_watermark(mark, to=batch.last_id, session=session)
     return True
 
 
 def refresh_rollups(*, batch_size: int = BATCH_SIZE) -> int:
-    """Bring the rollups up to the ledger's settled head; returns the number of entries this call folded in."""
+    """Bring the rollups (and the open-data cells, points.reports.community_rollups) up to the ledger's settled
+    head; returns the number of entries this call folded into the city rollups."""
     upto = committed_max_id()
+    refresh_open_data(upto=upto, batch_size=batch_size)
     folded = 0
     while True:
         with read_session() as session:
@@ -148,5 +142,4 @@ def refresh_rollups(*, batch_size: int = BATCH_SIZE) -> int:
 
 
 def watermark(session: Session) -> int:
-    row = session.get(RollupWatermark, WATERMARK)
-    return row.last_entry_id if row else 0
+    return folded_up_to(session, name=WATERMARK)

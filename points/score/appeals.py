@@ -15,6 +15,7 @@ from points.claims.lifecycle import reinstate_claim, restore_reversed
 from points.common.clock import utcnow
 from points.common.errors import DomainError
 from points.common.roles import ADMIN, RESIDENT, STAFF_READERS, require_role
+from points.inbox.messages import notify
 from points.score.facts import CREDIT_REVERSAL
 
 MAX_NOTE, MAX_REASON = 1000, 400
@@ -86,6 +87,8 @@ def decide_appeal(session: Session, *, actor_id: int, appeal_id: int, uphold: bo
     session.add(appeal)
     journal.record(session, actor_id=actor_id, action=f"appeal.{appeal.status}", now=now, target_type="appeal",
                    target_id=appeal_id, before={"status": OPEN}, after={"status": appeal.status, "reason": reason})
+    notify(session, user_id=appeal.user_id, topic=f"appeal_{appeal.status}", params={"reason": reason},
+           key=f"appeal:{appeal_id}", now=now)
     return appeal
 
 

@@ -1,4 +1,5 @@
-"""Leaderboards: points earned this week or ever, city-wide or by district, among residents who opted in.
+"""Leaderboards: points earned this week or ever, city-wide, by district or by community (社区), among residents
+who opted in.
 
 Earned points count (credits minus reversed credits); spending on rewards never costs a rank. The totals come
 from the rollups (points.reports.earned), so a board costs the same at 10k ledger entries as at 10M. Only a nickname
@@ -37,7 +38,7 @@ class Board:
     size: int
 
 
-def _eligible(*, period: str, district: str | None, now: datetime):
+def _eligible(*, period: str, district: str | None, community: str | None, now: datetime):
     """(query of (user id, nickname, earned points) of the residents on this board, its points column), from the
     earned points the rollups keep (points.reports.earned): one row per resident, never the ledger."""
     if period == "week":
@@ -52,6 +53,8 @@ def _eligible(*, period: str, district: str | None, now: datetime):
     query = query.where(col(User.role) == RESIDENT, col(User.leaderboard_opt_in).is_(True), ACTIVE_USER, points > 0)
     if district:
         query = query.where(col(User.district) == district)
+    if community:
+        query = query.where(col(User.community) == community)
     return query, points
 
 
@@ -66,8 +69,8 @@ def _row(session: Session, query, points, found, viewer_id: int | None) -> Row:
     return Row(rank=rank, user_id=user_id, nickname=nickname, points=int(earned), me=user_id == viewer_id)
 
 
-def board(session: Session, *, period: str = "week", district: str | None = None, viewer_id: int | None = None,
-          now: datetime | None = None) -> Board:
+def board(session: Session, *, period: str = "week", district: str | None = None, community: str | None = None,
+          viewer_id: int | None = None, now: datetime | None = None) -> Board:
     """The top ten, and the viewer with two above and two below (when the viewer is on the board), as of the last
     fold of the rollups: call points.reports.rollups.refresh_rollups() first to include the newest credits.
 
@@ -76,7 +79,7 @@ def board(session: Session, *, period: str = "week", district: str | None = None
     """
     if period not in PERIODS:
         raise DomainError("leaderboard_period_invalid")
-    query, points = _eligible(period=period, district=district, now=now or utcnow())
+    query, points = _eligible(period=period, district=district, community=community, now=now or utcnow())
     ordered = (points.desc(), col(User.id))
     top = [_row(session, query, points, found, viewer_id)
            for found in session.execute(query.order_by(*ordered).limit(TOP)).all()]

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from db.engine import is_sqlite, read_session, write_session
 from db.models import AnomalyFlag, CheckIn, Checkpoint
 from points.claims.lifecycle import submit_claim
-from points.review.anomalies import BURST_ENTRIES, BURST_WINDOW, CHECKPOINT_BURST, recent_earners_sql, raise_flags
+from points.review.anomalies import BURST_ENTRIES, BURST_WINDOW, CHECKPOINT_BURST, raise_flags, recent_earners_sql
 from points.review.queue import open_flags
 from tests.support.admin import with_catalogue
 from tests.support.ledger import credit
