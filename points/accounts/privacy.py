@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db.engine import read_session, write_session
-from db.models import Appeal, CheckIn, Claim, LedgerEntry, PartnerEvent, Redemption, Reward, User
+from db.models import Appeal, CheckIn, Claim, LedgerEntry, PartnerEvent, ProblemReport, Redemption, Reward, User
 from points.accounts.passwords import verify_password
 from points.accounts.signin import end_all_sessions
 from points.common.clock import utcnow
@@ -116,6 +116,9 @@ def _erase(session: Session, *, user_id: int, verified_hash: str, now: datetime)
     for appeal in session.exec(select(Appeal).where(col(Appeal.user_id) == user_id)):
         appeal.note = ""
         session.add(appeal)
+    for report in session.exec(select(ProblemReport).where(col(ProblemReport.reporter_id) == user_id)):
+        report.note, report.photo, report.photo_type = None, None, None  # the spot, kind and status stay the city's
+        session.add(report)
     forget_mail_address(session, user_id=user_id)
     end_all_sessions(session, user_id=user_id, now=now)
 

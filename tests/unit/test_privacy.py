@@ -6,17 +6,20 @@ import zipfile
 from datetime import UTC, datetime
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
-from db.models import Balance, Claim, LedgerEntry, Redemption, Reward, User
+from db.models import Balance, Claim, LedgerEntry, ProblemReport, Redemption, Reward, User
 from manage import main as manage
 from points.accounts.privacy import delete_my_account, export_my_data
 from points.accounts.signin import session_id_for_token, sign_in, start_session, user_for_session
 from points.catalogue.actions import load_catalogue
 from points.claims.lifecycle import submit_claim
 from points.common.errors import DomainError
+from points.common.images import clean_photo
 from points.ledger.chain import GENESIS_HASH, chain_hash
+from points.problems.filing import file_report
 from points.rewards.redemptions import load_rewards, redeem
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
@@ -108,3 +111,17 @@ def test_deleting_anonymises_ends_sessions_and_the_ledger_still_verifies(active_
         sign_in(username="paula", password=PASSWORD, client="local")
     assert chain_is_valid(user.id)
     assert manage(["verify-ledger"]) == 0
+
+
+def test_deleting_blanks_the_note_and_photo_of_the_residents_reports_and_keeps_the_report(active_resident):
+    user, _ = active_resident
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 140, 200)).save(buffer, format="JPEG")
+    with write_session() as session:
+        report_id = file_report(session, user_id=user.id, kind="marine_litter", lat=24.43, lon=118.11,
+                                note="Behind Paula's house", photo=clean_photo(buffer.getvalue())).id
+    delete_my_account(user_id=user.id, password=PASSWORD)
+    with read_session() as session:
+        report = session.get(ProblemReport, report_id)
+        assert (report.note, report.photo, report.photo_type) == (None, None, None)
+        assert (report.kind, report.status) == ("marine_litter", "new")
