@@ -39,6 +39,7 @@ for key, group, name in BREAKDOWNS if data.cells else ():
 
 if reports:
     st.subheader(t("open_data.reports"))
-    st.dataframe(pd.DataFrame([{t("open_data.report_kind"): kind, t("open_data.report_status"): status,
+    st.dataframe(pd.DataFrame([{t("open_data.report_kind"): t(f"problems.kind.{kind}"),
+                                t("open_data.report_status"): t(f"problems.status.{status}"),
                                 t("open_data.report_count"): number(count)} for kind, status, count in reports]),
                  hide_index=True, width="stretch")

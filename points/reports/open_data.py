@@ -17,10 +17,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from db.models import OpenDataCell, OpenDataShare
+from db.models import OpenDataCell, OpenDataShare, ProblemReport
 from points.common.spreadsheet import SafeWriter
 from points.communities.registry import find_community
 from points.reports.community_rollups import chunks
@@ -105,11 +105,13 @@ def community_total(session: Session, *, community: str) -> int:
 def report_counts(session: Session) -> list[tuple[str, str, int]]:
     """(kind, status, count) of the environmental reports, for the open-data page (issue 17, point 6).
 
-    The place for the reports' counts: reports are owned by points.problems and already public on the map
-    without personal data, so their counts by kind and status need no suppression. Until the lead wires them
-    here, the page shows no reports section.
+    Reports are already public on the map without personal data (kind, status, day, a rounded spot), so their
+    counts by kind and status need no suppression.
     """
-    return []
+    rows = session.execute(select(col(ProblemReport.kind), col(ProblemReport.status), func.count())
+                           .group_by(col(ProblemReport.kind), col(ProblemReport.status))
+                           .order_by(col(ProblemReport.kind), col(ProblemReport.status))).all()
+    return [(kind, status, count) for kind, status, count in rows]
 
 
 def public_csv(session: Session) -> str:

@@ -9,6 +9,7 @@ from sqlmodel import select
 from db.engine import read_session
 from db.models import User
 from tests.support.ledger import credit
+from tests.support.problems import BEACH, file, north_of
 
 pytestmark = pytest.mark.timeout(180)
 REGISTER, ACCOUNT = "pages/public/register.py", "pages/resident/account.py"
@@ -112,3 +113,15 @@ def test_the_open_data_page_lists_a_group_of_five_or_more(zengcuoan, open_page):
     assert "1 groups published, 0 withheld." in [caption.value for caption in app.caption]
     by_community = app.dataframe[2].value
     assert list(by_community["Community"]) == ["Zengcuo'an"] and list(by_community["CO₂e avoided"]) == ["12.0 kg"]
+
+
+def test_the_open_data_page_counts_the_reports_by_kind_and_status_in_chinese(make_user, open_page):
+    ann, bob = make_user("ann"), make_user("bob")
+    file(ann.id, kind="marine_litter")
+    file(bob.id, kind="marine_litter", spot=north_of(BEACH, 500))
+    file(bob.id, kind="overflowing_bin", spot=north_of(BEACH, 900))
+    app = open_page(OPEN_DATA, lang="zh")
+    assert not app.exception
+    reports = app.dataframe[-1].value
+    assert [tuple(row) for row in reports.itertuples(index=False)] == [("海漂及沙滩垃圾", "待核实", "2"),
+                                                                       ("垃圾桶满溢", "待核实", "1")]
