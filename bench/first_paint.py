@@ -43,16 +43,18 @@ def parse(argv):
     return parser.parse_args(argv)
 
 
-def environment(folder: Path) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'portal.db'}", "GREEN_EGRET_DATA_DIR": str(folder),
-            "GREEN_EGRET_SECRET": PORTAL_SECRET}
+def environment(folder: Path, database_url: str | None = None) -> dict[str, str]:
+    """The portal's settings: `folder`'s own SQLite file unless another (empty) database is named."""
+    return {**os.environ, "DATABASE_URL": database_url or f"sqlite:///{folder / 'portal.db'}",
+            "GREEN_EGRET_DATA_DIR": str(folder), "GREEN_EGRET_SECRET": PORTAL_SECRET}
 
 
-def seed(folder: Path) -> tuple[str, int]:
+def seed(folder: Path, database_url: str | None = None) -> tuple[str, int]:
     """The demo, a sign-in session for the demo resident; returns (its cookie value, the trailhead's id)."""
-    subprocess.run([sys.executable, "manage.py", "seed", "--demo"], cwd=ROOT, env=environment(folder), check=True,
+    settings = environment(folder, database_url)
+    subprocess.run([sys.executable, "manage.py", "seed", "--demo"], cwd=ROOT, env=settings, check=True,
                    capture_output=True)
-    os.environ.update(environment(folder))  # the domain reads its database and secret from the environment
+    os.environ.update(settings)  # the domain reads its database and secret from the environment
     from sqlmodel import select
 
     from db.engine import get_engine, write_session

@@ -1,4 +1,5 @@
 """python -m bench sessions [--steps 5,10,20,40,80] [--reruns 10] [--think 1.0] [--pages home,log]
+                           [--replicas N --database-url URL]
 
 How many residents one portal process serves at a page time they do not notice (issue 15: p95 <= 1 s). A load
 client speaking Streamlit's own protocol, as the browser does, without a browser: a WebSocket to
@@ -10,7 +11,8 @@ script_finished, every element of the page having arrived before it.
 One portal (`streamlit run app.py`, the seeded demo, as bench/first_paint.py starts it), every session signed in
 as the demo resident (a ge_session cookie from the domain's own sign-in). Each step opens N sessions at once;
 each reruns the pages in turn `--reruns` times, pausing `--think` seconds between runs (a resident reading); the
-sessions open spread over one think time.
+sessions open spread over one think time. With --replicas N the sessions go through nginx to N replicas on one
+database (deploy/, as a city runs it); each session lands on the replica nginx picks for its WebSocket.
 Printed per step: sessions served (every run finished, signed in, no exception on the page), page runs, page
 time p50 / p95 / p99; then the largest N whose p95 stayed within --target. Steps stop after the first that
 misses it.
@@ -20,6 +22,8 @@ import asyncio
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,15 +161,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--think", type=float, default=1.0, help="seconds between a session's runs")
     parser.add_argument("--pages", default="home,log", help="url paths run in turn (home: the default page)")
     parser.add_argument("--target", type=float, default=1.0, help="p95 page time to stay within, seconds")
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="run N replicas behind nginx (deploy/) instead of one portal process")
+    parser.add_argument("--database-url", help="an empty database for the portal (default: a new SQLite file)")
     args = parser.parse_args(argv)
+    if args.database_url and not args.replicas:
+        parser.error("--database-url is for --replicas (one process runs on its own SQLite file)")
     from bench.first_paint import seed
-    from tests.support.portal import running_portal
 
     folder = Path(tempfile.mkdtemp(prefix="bench-sessions-"))
-    cookie, _ = seed(folder)
+    cookie, _ = seed(folder, args.database_url)
     steps: list[Step] = []
-    with running_portal(folder, start_timeout=180) as base:
-        load_step(base, cookie, sessions=1, pages=page_paths(args.pages), reruns=2, think=0)  # warm-up
+    with _serving(folder, args.replicas) as base:
+        load_step(base, cookie, sessions=max(1, args.replicas), pages=page_paths(args.pages), reruns=2,
+                  think=0)  # warm-up: every replica has run app.py once
         for sessions in (int(n) for n in args.steps.split(",")):
             steps.append(load_step(base, cookie, sessions=sessions, pages=page_paths(args.pages),
                                    reruns=args.reruns, think=args.think))
@@ -176,6 +185,25 @@ def main(argv: list[str]) -> int:
                 break
     shutil.rmtree(folder, ignore_errors=True)
     best = largest_within(steps, args.target)
-    print(f"pages {args.pages}, {args.reruns} runs a session, {args.think:g} s between runs, one portal process: "
+    served_by = f"{args.replicas} replicas behind nginx" if args.replicas else "one portal process"
+    print(f"pages {args.pages}, {args.reruns} runs a session, {args.think:g} s between runs, {served_by}: "
           + (f"largest N at p95 <= {args.target:g} s: {best}" if best else f"no step kept p95 <= {args.target:g} s"))
     return 0
+
+
+@contextmanager
+def _serving(folder: Path, replicas: int) -> Iterator[str]:
+    """The base URL the sessions open: one portal process, or nginx in front of `replicas` of them. Each WebSocket
+    arrives without the affinity cookie, so nginx gives every session a replica of its own choosing."""
+    if not replicas:
+        from tests.support.portal import running_portal
+
+        with running_portal(folder, start_timeout=180) as base:
+            yield base
+        return
+    from deploy.replicas import deployment, free_ports
+
+    listen, *ports = free_ports(replicas + 1)
+    (folder / "nginx").mkdir()
+    with deployment(ports=ports, listen=listen, run_dir=folder / "nginx") as running:
+        yield running.base

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,17 @@ def shared_environment(base_url: str) -> dict[str, str]:
     cookie_secret = hmac.new(secret.encode(), b"streamlit cookie secret", hashlib.sha256).hexdigest()
     return {**os.environ, "GREEN_EGRET_SECRET": secret, "GREEN_EGRET_BASE_URL": base_url,
             "GREEN_EGRET_TRUSTED_PROXIES": "1", "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret}
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` distinct ports nothing listens on now (all held open together, so none is handed out twice)."""
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(("127.0.0.1", 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
 
 
 def _answers(url: str) -> bool:

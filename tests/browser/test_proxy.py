@@ -3,7 +3,6 @@ that replica stopping still signed in, and sixteen simultaneous scans of one cod
 import io
 import os
 import re
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -14,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from deploy.replicas import NGINX, deployment
+from deploy.replicas import NGINX, deployment, free_ports
 from tests.browser.conftest import TRAFFIC_PROBE, scaled, sign_in, wait_idle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,16 +21,6 @@ SERVER_URL = os.environ.get("TEST_PROXY_POSTGRES", "postgresql://postgres@127.0.
 DATABASE = "green_egret_proxy_test"
 REPLICA_HEADER = "x-green-egret-replica"
 SCANNERS = 16
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for sock in sockets:
-        sock.bind(("127.0.0.1", 0))
-    ports = [sock.getsockname()[1] for sock in sockets]
-    for sock in sockets:
-        sock.close()
-    return ports
 
 
 def _missing(reason: str) -> None:
@@ -61,7 +50,7 @@ def proxy(tmp_path, monkeypatch):
     url = _fresh_database()
     monkeypatch.setenv("DATABASE_URL", url)
     subprocess.run([sys.executable, "manage.py", "seed", "--demo"], cwd=ROOT, check=True, capture_output=True)
-    listen, *ports = _free_ports(3)
+    listen, *ports = free_ports(3)
     (tmp_path / "nginx").mkdir()
     with deployment(ports=ports, listen=listen, run_dir=tmp_path / "nginx") as running:
         running.database_url = url
