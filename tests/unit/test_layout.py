@@ -1,6 +1,7 @@
 """House rules that protect users: no page outside app.py's control, every string in both languages."""
 import ast
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -27,6 +28,16 @@ def test_url_paths_are_unique_for_each_role():
     for role in EVERYONE:
         keys = Counter(spec.key for spec in PAGES if role in spec.roles)
         assert [key for key, n in keys.items() if n > 1] == [], role
+
+
+def test_readme_lists_every_url_path_and_ledger_kind():
+    """The README's page and kind lists are what operators and partners link to: a new page must be named there."""
+    from points.ledger.chain import KINDS
+
+    architecture = (ROOT / "README.md").read_text(encoding="utf-8").split("## Architecture", 1)[1]
+    named = set(re.findall(r"`([a-z-]+)`", architecture))
+    assert {spec.key for spec in PAGES} - named == set()
+    assert set(KINDS) - named == set()
 
 
 def _keys(language: str) -> Counter:
