@@ -116,7 +116,10 @@ def deployment(*, ports: list[int], listen: int = 8080, run_dir: Path | None = N
     run = run_dir or Path(tempfile.mkdtemp(prefix="green-egret-nginx-"))
     base = f"http://127.0.0.1:{listen}"
     env = shared_environment(public_url or base)
-    subprocess.run([sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    migrated = subprocess.run([sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env, capture_output=True,
+                              text=True)
+    if migrated.returncode:
+        raise RuntimeError(f"manage.py migrate failed: {(migrated.stderr or migrated.stdout).strip()}")
     (run / "nginx.conf").write_text(render_config(ports=ports, listen=listen, run_dir=run,
                                                   cookie_secure=env.get("GREEN_EGRET_COOKIE_SECURE") == "1"))
     found = Deployment(base=base, run_dir=run)
@@ -140,13 +143,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--public-url", help="the address residents use, for QR links (default: local)")
     args = parser.parse_args(argv)
     ports = [args.base_port + index for index in range(args.replicas)]
-    with deployment(ports=ports, listen=args.listen, public_url=args.public_url) as running:
-        print(f"{args.replicas} replicas behind {running.base} (config and logs in {running.run_dir}); Ctrl-C stops")
-        try:
-            while all(process.poll() is None for process in running.replicas.values()):
-                time.sleep(1)
-        except KeyboardInterrupt:
-            pass
+    try:
+        with deployment(ports=ports, listen=args.listen, public_url=args.public_url) as running:
+            _serve_until_stopped(running, args.replicas)
+    except RuntimeError as error:  # migrate refused, or a replica or nginx did not come up: say why, in one place
+        sys.exit(f"deploy.replicas: {error}")
+
+
+def _serve_until_stopped(running: Deployment, replicas: int) -> None:
+    print(f"{replicas} replicas behind {running.base} (config and logs in {running.run_dir}); Ctrl-C stops")
+    try:
+        while all(process.poll() is None for process in running.replicas.values()):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
 
 
 if __name__ == "__main__":
