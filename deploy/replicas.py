@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -143,6 +144,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--public-url", help="the address residents use, for QR links (default: local)")
     args = parser.parse_args(argv)
     ports = [args.base_port + index for index in range(args.replicas)]
+    _stop_on_signals()
     try:
         with deployment(ports=ports, listen=args.listen, public_url=args.public_url) as running:
             _serve_until_stopped(running, args.replicas)
@@ -150,8 +152,20 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"deploy.replicas: {error}")
 
 
+def _stop_on_signals() -> None:
+    """`kill`, systemd's stop and Ctrl-C all leave through the deployment's cleanup, which stops the replicas and
+    nginx: Python's default for SIGTERM ends the process at once and orphans them, and a shell's background job
+    starts with SIGINT ignored."""
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
 def _serve_until_stopped(running: Deployment, replicas: int) -> None:
-    print(f"{replicas} replicas behind {running.base} (config and logs in {running.run_dir}); Ctrl-C stops")
+    print(f"{replicas} replicas behind {running.base} (config and logs in {running.run_dir}); Ctrl-C stops",
+          flush=True)
     try:
         while all(process.poll() is None for process in running.replicas.values()):
             time.sleep(1)
