@@ -18,9 +18,11 @@ from ui.security_headers import SecurityHeaders
 async def start_up(_app):
     """Before the first request: the portal's log lines become JSON (ui/json_logs.py), migrate (an empty database
     gets the city's catalogue and places), then warm the imports and caches the pages need, so a cold QR scan draws
-    its outcome at once (ui/warmup.py)."""
+    its outcome at once (ui/warmup.py), and, when SMTP is set up, start the process's mail sender thread (here, so
+    that it never runs inside a page's script run: points/inbox/sender.py)."""
     from db.config import get_settings
     from points.demo.seed import first_start
+    from points.inbox.sender import start_sender
     from ui.json_logs import configure_json_logs
     from ui.warmup import warm_up
 
@@ -28,6 +30,7 @@ async def start_up(_app):
     leave_pages_directory_mode()
     first_start()
     modules = warm_up() if get_settings().warm_up else 0
+    start_sender()
     logger.info("portal started", extra={"warmed_modules": modules})
     yield
 

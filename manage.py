@@ -189,6 +189,22 @@ def cmd_remind_events(args) -> str:
     return f"event reminders sent: {remind_events(now=args.now)}"
 
 
+def cmd_send_mail(args) -> str:
+    """The outbox's e-mail copies, oldest first, for cron; safe beside the portal's own sender thread and
+    another run (points/inbox/outbox.py). Failed letters are retried by later runs, so a failure is reported, not
+    an error."""
+    from db.config import get_settings
+    from db.migrate import upgrade
+    from points.inbox.sender import send_due
+
+    if get_settings().smtp is None:
+        return "mail is off: GREEN_EGRET_SMTP_HOST is not set"
+    upgrade()
+    done = send_due(limit=args.limit)
+    error = f"; last error: {done.last_error}" if done.last_error else ""
+    return f"mail sent: {done.sent}, failed: {done.failed} (given up: {done.given_up}){error}"
+
+
 def cmd_create_partner(args) -> str:
     """The secret is printed once here and never again (only a salt is stored)."""
     from db.engine import write_session
@@ -248,6 +264,27 @@ def cmd_link_city_account(args) -> str:
         row = map_account(session, username=args.username, issuer=args.issuer, subject=args.subject,
                           operator=args.operator or getpass.getuser())
         return f"city account {row.subject} at {row.issuer} now signs in as {args.username}"
+
+
+def cmd_cancel_project(args) -> str:
+    """Cancel and give every gift back, a short transaction per gift; a second run refunds only what is left."""
+    from db.engine import read_session
+    from db.models import Project
+    from points.accounts.users import find_user
+    from points.projects.refunds import cancel_and_refund
+    from points.projects.registry import CANCELLED
+
+    with read_session() as session:
+        project = session.get(Project, args.project_id)
+        actor = find_user(session, username=args.by) if args.by else None
+    if project is None:
+        raise DomainError("project_unknown", project=args.project_id)
+    if args.by and actor is None:
+        raise DomainError("unknown_user", user=args.by)
+    refunded = cancel_and_refund(actor_id=actor.id if actor else None, project_id=args.project_id,
+                                 reason=args.reason)
+    done = "was already cancelled" if project.status == CANCELLED else "cancelled"
+    return f"project {args.project_id} {done}: {refunded} gifts refunded"
 
 
 def _stderr_counter(total: int):
@@ -359,6 +396,12 @@ def build_parser() -> argparse.ArgumentParser:
     city.add_argument("--subject", required=True)
     city.add_argument("--operator", help="who asked for the mapping (default: the login running this)")
     city.set_defaults(run=cmd_link_city_account)
+    cancel = commands.add_parser("cancel-project", help="cancel a project and give every gift back, once; "
+                                 "re-running refunds only what is left")
+    cancel.add_argument("project_id", type=int)
+    cancel.add_argument("--reason", required=True, help="why, kept in the audit log")
+    cancel.add_argument("--by", metavar="USERNAME", help="the admin who decided (default: the operator, no account)")
+    cancel.set_defaults(run=cmd_cancel_project)
     imports = commands.add_parser("import-partner", help="credit a partner's CSV file (id,subject,action,quantity,"
                                   "occurred_at); re-running it writes nothing")
     imports.add_argument("file")
@@ -373,6 +416,10 @@ def build_parser() -> argparse.ArgumentParser:
                                  "24 hours, once each")
     remind.add_argument("--now", type=_moment, help="act as at this ISO time (default: now)")
     remind.set_defaults(run=cmd_remind_events)
+    mail = commands.add_parser("send-mail", help="send the e-mail copies of inbox messages waiting in the outbox; "
+                               "re-running sends nothing twice")
+    mail.add_argument("--limit", type=int, help="send at most this many letters (default: all that are due)")
+    mail.set_defaults(run=cmd_send_mail)
     return parser
 
 

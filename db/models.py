@@ -1,7 +1,7 @@
 """Every table of the data model (DESIGN.md), in one place so migrations and code agree."""
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint, text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, Text, UniqueConstraint, text
 from sqlalchemy.orm import deferred
 from sqlmodel import Field, SQLModel
 
@@ -530,6 +530,25 @@ class MailPreference(SQLModel, table=True):
     address: str = Field(max_length=254)
     opted_in: bool = Field(default=False)
     updated_at: datetime = _when()
+
+
+class MailOutbox(SQLModel, table=True):
+    """An e-mail copy of an inbox message, waiting to be sent (points/inbox/outbox.py). Written in the message's
+    own transaction, sent later outside any: a rollback drops the letter, a commit keeps it through a crash, and
+    no page waits for the SMTP server. Worded when queued, so it reads as the inbox did then."""
+
+    __table_args__ = (Index("ix_mailoutbox_queue", "sent_at", "created_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)  # erasing the account deletes its letters
+    address: str = Field(max_length=254)
+    language: str = Field(max_length=8)
+    subject: str = Field(sa_type=Text)  # unbounded: a long event title must never fail the action that mailed it
+    body: str = Field(sa_type=Text)
+    created_at: datetime = _when()
+    retry_at: datetime | None = _when(nullable=True)  # not before: a sender's claim, or the backoff after a failure
+    sent_at: datetime | None = _when(nullable=True)
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, max_length=400)
 
 
 # A resident's photo of the problem and an admin's "after" photo: loaded only when read, like Claim.photo.

@@ -62,6 +62,7 @@ UPDATED = {
 DELETED = {  # these rows are also updated
     "signinthrottle": "runs of failed sign-ins are forgotten after a good sign-in or a quiet day",
     "mailpreference": "a resident's e-mail address is changed, or removed when they withdraw it or are erased",
+    "mailoutbox": "a sender claims a letter and marks it sent or failed; erasure and a withdrawn address delete them",
 }
 READ_ONLY = {"alembic_version": "every start and /readyz compare the revision; only the owner migrates"}
 SETTLE_FUNCTION = "green_egret_settle_ledger()"

@@ -2,9 +2,8 @@
 from collections.abc import Callable
 
 import streamlit as st
-from sqlmodel import Session
 
-from db.engine import write_session
+from db.engine import read_session
 from db.models import Certificate
 from points.certificates.documents import certificate_pdf
 from points.certificates.verification import Verified, describe
@@ -23,18 +22,21 @@ def font_missing() -> DomainError | None:
     return None
 
 
-def certificate_download(issue: Callable[[Session], Certificate], *, name: str) -> None:
-    """A PDF download whose certificate is issued when clicked (a short write), then drawn outside the write.
-    Streamlit runs `build` on another thread after this run; asking again for the same figures gives the same
-    certificate, so a second click is harmless. The page shows the button only when there is something to state."""
+def certificate_download(issue: Callable[[], Certificate], *, name: str) -> None:
+    """A PDF download whose certificate is issued when clicked, then described and drawn outside any write.
+    `issue` is one of points.certificates.issuing's `issue_*` (bound to the resident): they sum the figures in a
+    read and insert in a short write of their own. Streamlit runs `build` on another thread after this run;
+    asking again for the same figures gives the same certificate, so a second click is harmless. The page shows
+    the button only when there is something to state."""
     missing = font_missing()
     if missing is not None:
         st.warning(error_text(missing))
         return
 
     def build() -> bytes:
-        with write_session() as session:
-            verified = describe(session, certificate=issue(session))
+        certificate = issue()
+        with read_session() as session:
+            verified = describe(session, certificate=certificate)
         return certificate_pdf(verified)
 
     st.download_button(t("certificates.download"), data=build, file_name=f"green-egret-certificate-{name}.pdf",

@@ -1,13 +1,23 @@
 """A resident's data rights: download everything we hold about them, or delete the account.
 
-The download includes the partner consent history (every consent given, link made and withdrawn) and the events
-partners sent about the resident. Deletion withdraws every partner link (no partner credits a deleted account,
+The download includes the partner consent history (every consent given, link made and withdrawn), the events
+partners sent about the resident, their gifts to projects, their certificates (with the code their paper's QR
+link carries, never the secret that signs it), their inbox (each message in their language and as stored) and the
+e-mail address kept for copies. Deletion withdraws every partner link (no partner credits a deleted account,
 and the card can be linked again), anonymises the profile and the free text a resident wrote, ends every
 sign-in, and keeps the ledger
 as it is: its rows only name a user id, which now points at an anonymous profile, so the hash chain and the
 city's totals stay valid (pseudonymised, not erased: the ledger is the public record of points).
+
+Gifts and certificates hold no free text: a gift is points and a project (the project's total counts it), a
+certificate frozen figures its paper's signature covers (the verification page then withdraws it without the
+name). Inbox messages keep their topic, key and dates (the key keeps a resent notice from coming back) but lose
+their free-text parameters: an administrator's reason for an appeal decision is written about this resident and
+may quote the note deletion blanks. The decision and its reason stay in the appeal and the audit log, the city's
+record of what it decided; the inbox copy was the resident's alone.
 """
 import io
+import json
 import secrets
 import zipfile
 from datetime import datetime
@@ -16,15 +26,30 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db.engine import read_session, write_session
-from db.models import Appeal, CheckIn, Claim, LedgerEntry, PartnerEvent, ProblemReport, Redemption, Reward, User
+from db.models import (
+    Appeal,
+    Certificate,
+    CheckIn,
+    Claim,
+    InboxMessage,
+    LedgerEntry,
+    PartnerEvent,
+    ProblemReport,
+    Redemption,
+    Reward,
+    User,
+)
 from points.accounts.passwords import verify_password
 from points.accounts.signin import end_all_sessions
+from points.certificates.codes import certificate_code
 from points.common.clock import utcnow
 from points.common.errors import DomainError
 from points.common.roles import require_role
 from points.common.spreadsheet import SafeWriter
-from points.inbox.mail import forget_mail_address
+from points.inbox.mail import forget_mail_address, mail_address
+from points.inbox.wording import word
 from points.partners.links import consent_history, links_of, unlink
+from points.projects.gifts import my_gifts
 
 PROFILE_COLUMNS = ("id", "username", "display_name", "role", "district", "community", "language",
                    "leaderboard_opt_in", "nickname", "created_at")
@@ -40,6 +65,16 @@ CONSENT_COLUMNS = ("event", "at", "partner", "subject", "consent_version", "meth
                    "code_used_at", "by")
 PARTNER_EVENT_COLUMNS = ("partner_id", "external_id", "action_code", "quantity", "occurred_at", "outcome", "points",
                          "claim_id", "received_at")
+GIFT_COLUMNS = ("id", "project_id", "project_title_zh", "project_title_en", "points", "given_at", "refunded",
+                "refunded_at")
+CERTIFICATE_COLUMNS = ("id", "kind", "year", "hours", "events", "points", "co2e_g", "gift_id", "issued_at",
+                       "verification_code")
+INBOX_COLUMNS = ("id", "received_at", "topic", "title", "body", "params", "read", "read_at")
+MAIL_COLUMNS = ("address", "opted_in", "updated_at")
+# Message parameters that carry no free text, by points.inbox.wording's conventions: a message key, a date, an
+# instant, a city record's title in zh and en. Numbers are not text either; any other string may be a person's
+# words (a year sent as a string is blanked with them: nobody reads an erased account's inbox again).
+STRUCTURED_PARAMS = ("_key", "_on", "_at", "_zh", "_en")
 DELETED_NAME = "—"
 UNUSABLE_PASSWORD = "!deleted"  # not an argon2 hash: no password can ever match it
 
@@ -52,8 +87,8 @@ def _csv(columns: tuple[str, ...], rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def _rows(session: Session, *, model: type[Claim | LedgerEntry | CheckIn | Appeal | PartnerEvent], user_id: int,
-          order: Any) -> list[dict]:
+def _rows(session: Session, *, model: type[Claim | LedgerEntry | CheckIn | Appeal | PartnerEvent | InboxMessage],
+          user_id: int, order: Any) -> list[dict]:
     return [row.model_dump() for row in session.exec(
         select(model).where(col(model.user_id) == user_id).order_by(order))]
 
@@ -62,6 +97,34 @@ def _redemptions(session: Session, *, user_id: int) -> list[dict]:
     rows = session.exec(select(Redemption, Reward.code).join(Reward, col(Reward.id) == col(Redemption.reward_id))
                         .where(col(Redemption.user_id) == user_id).order_by(col(Redemption.id))).all()
     return [{**redemption.model_dump(), "reward": code} for redemption, code in rows]
+
+
+def _gifts(session: Session, *, user_id: int) -> list[dict]:
+    return [{**gift.model_dump(), "project_title_zh": project.title_zh, "project_title_en": project.title_en,
+             "given_at": gift.created_at, "refunded": gift.refund_entry_id is not None}
+            for gift, project in reversed(my_gifts(session, user_id=user_id))]
+
+
+def _certificates(session: Session, *, user_id: int) -> list[dict]:
+    return [{**certificate.model_dump(), "verification_code": certificate_code(certificate)}
+            for certificate in session.exec(select(Certificate).where(col(Certificate.user_id) == user_id)
+                                            .order_by(col(Certificate.id)))]
+
+
+def _inbox(session: Session, *, user_id: int, language: str | None) -> list[dict]:
+    """Each message as the inbox shows it, in the resident's language, and as stored (topic and parameters)."""
+    rows = []
+    for message in _rows(session, model=InboxMessage, user_id=user_id, order=col(InboxMessage.id)):
+        wording = word(message["topic"], message["params"], language)
+        rows.append({**message, "received_at": message["created_at"], "title": wording.title, "body": wording.body,
+                     "params": json.dumps(message["params"], ensure_ascii=False, sort_keys=True),
+                     "read": message["read_at"] is not None})
+    return rows
+
+
+def _mail(session: Session, *, user_id: int) -> list[dict]:
+    preference = mail_address(session, user_id=user_id)
+    return [] if preference is None else [preference.model_dump()]
 
 
 def export_my_data(session: Session, *, user_id: int) -> bytes:
@@ -78,6 +141,10 @@ def export_my_data(session: Session, *, user_id: int) -> bytes:
         "partner_consents.csv": _csv(CONSENT_COLUMNS, consent_history(session, user_id=user_id)),
         "partner_events.csv": _csv(PARTNER_EVENT_COLUMNS, _rows(session, model=PartnerEvent, user_id=user_id,
                                                                 order=col(PartnerEvent.id))),
+        "project_gifts.csv": _csv(GIFT_COLUMNS, _gifts(session, user_id=user_id)),
+        "certificates.csv": _csv(CERTIFICATE_COLUMNS, _certificates(session, user_id=user_id)),
+        "inbox.csv": _csv(INBOX_COLUMNS, _inbox(session, user_id=user_id, language=user.language)),
+        "mail_address.csv": _csv(MAIL_COLUMNS, _mail(session, user_id=user_id)),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -119,8 +186,19 @@ def _erase(session: Session, *, user_id: int, verified_hash: str, now: datetime)
     for report in session.exec(select(ProblemReport).where(col(ProblemReport.reporter_id) == user_id)):
         report.note, report.photo, report.photo_type = None, None, None  # the spot, kind and status stay the city's
         session.add(report)
+    _blank_messages(session, user_id=user_id)
     forget_mail_address(session, user_id=user_id)
     end_all_sessions(session, user_id=user_id, now=now)
+
+
+def _blank_messages(session: Session, *, user_id: int) -> None:
+    """Free-text parameters become "" (the message still reads, without them); structured ones stay."""
+    for message in session.exec(select(InboxMessage).where(col(InboxMessage.user_id) == user_id)):
+        blanked = {name: "" if isinstance(value, str) and not name.endswith(STRUCTURED_PARAMS) else value
+                   for name, value in message.params.items()}
+        if blanked != message.params:
+            message.params = blanked
+            session.add(message)
 
 
 def _anonymise(user: User, now: datetime) -> None:

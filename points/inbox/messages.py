@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from db.engine import insert_for
 from db.models import InboxMessage
 from points.common.clock import utcnow
-from points.inbox.mail import mail_on_commit
+from points.inbox.mail import queue_copy
 
 PAGE_SIZE = 50
 
@@ -19,7 +19,7 @@ def notify(session: Session, *, user_id: int, topic: str, params: dict, key: str
     """Store one message for `user_id` unless `key` was used before; True when it is new.
 
     `params` must be JSON values; a pair `name_zh` / `name_en` is read as `name` in the reader's language.
-    The e-mail copy, if any, leaves only after the caller's transaction commits.
+    The e-mail copy, if any, joins the outbox in the caller's transaction and leaves later (points/inbox/sender.py).
     """
     now = now or utcnow()
     inserted = session.execute(
@@ -30,7 +30,7 @@ def notify(session: Session, *, user_id: int, topic: str, params: dict, key: str
     ).scalar_one_or_none()
     if inserted is None:
         return False
-    mail_on_commit(session, user_id=user_id, topic=topic, params=params)
+    queue_copy(session, user_id=user_id, topic=topic, params=params, now=now)
     return True
 
 

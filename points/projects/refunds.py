@@ -5,6 +5,10 @@ project with thousands of gifts would stall every credit meanwhile. The status c
 after the list of gifts is read; each refund then locks its giver's Balance and the gift and writes a `give`
 entry of the gift's points, naming the gift's entry, keyed by the gift. Running the cancel again (after a crash
 half-way, or a second click) refunds only what is still unrefunded, and a refund can never be written twice.
+
+The admin page cancels as the signed-in admin; `manage.py cancel-project` as an admin it names or, without one,
+as the operator at the shell (no actor, like the other operator commands), and always with a reason, which the
+audit log keeps.
 """
 from datetime import datetime
 
@@ -20,11 +24,29 @@ from points.ledger.chain import lock_balance, post
 from points.projects.gifts import GIVE
 from points.projects.registry import CANCELLED, CLOSED, lock_project
 
+MAX_REASON = 400
 
-def mark_cancelled(session: Session, *, actor_id: int, project_id: int, now: datetime | None = None) -> bool:
-    """Cancel a project not yet closed; True if this call cancelled it, False if it was already cancelled."""
+
+def _reason(reason: str | None) -> str | None:
+    """None when none was asked for (the admin page); a reason given must say something."""
+    if reason is None:
+        return None
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("reason_required")
+    if len(reason) > MAX_REASON:
+        raise DomainError("reason_too_long", max=MAX_REASON)
+    return reason
+
+
+def mark_cancelled(session: Session, *, actor_id: int | None, project_id: int, reason: str | None = None,
+                   now: datetime | None = None) -> bool:
+    """Cancel a project not yet closed; True if this call cancelled it, False if it was already cancelled.
+    actor_id None is the operator at the shell; anyone else must be an admin."""
     now = now or utcnow()
-    require_role(session, actor_id, ADMIN)
+    if actor_id is not None:
+        require_role(session, actor_id, ADMIN)
+    reason = _reason(reason)
     project = lock_project(session, project_id=project_id)
     if project.status == CANCELLED:
         return False
@@ -32,7 +54,7 @@ def mark_cancelled(session: Session, *, actor_id: int, project_id: int, now: dat
         raise DomainError("project_status_change")
     record(session, actor_id=actor_id, action="project_cancelled", target_type="project", target_id=project_id,
            before={"status": project.status, "raised_points": project.raised_points},
-           after={"status": CANCELLED}, now=now)
+           after={"status": CANCELLED, **({"reason": reason} if reason else {})}, now=now)
     project.status, project.updated_at = CANCELLED, now
     session.add(project)
     return True
@@ -69,13 +91,14 @@ def unrefunded(session: Session, *, project_id: int) -> list[int]:
     return [gift_id for gift_id in rows if gift_id is not None]
 
 
-def cancel_and_refund(*, actor_id: int, project_id: int, now: datetime | None = None) -> int:
+def cancel_and_refund(*, actor_id: int | None, project_id: int, reason: str | None = None,
+                      now: datetime | None = None) -> int:
     """Cancel the project (if not yet) and refund every gift not yet refunded; the number of refunds written.
 
     Opens its own transactions, like the expiry run: one for the status, then one per gift."""
     now = now or utcnow()
     with write_session() as session:
-        mark_cancelled(session, actor_id=actor_id, project_id=project_id, now=now)
+        mark_cancelled(session, actor_id=actor_id, project_id=project_id, reason=reason, now=now)
     with read_session() as session:
         pending = unrefunded(session, project_id=project_id)
     written = 0

@@ -4,7 +4,6 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from db.engine import write_session
 from db.models import Certificate
 from points.certificates.codes import certificate_code
 from points.certificates.issuing import issue_volunteer
@@ -51,8 +50,7 @@ def test_a_resident_without_hours_is_told_how_to_earn_them(make_user, open_page,
 
 @pytest.mark.parametrize("lang, words", [("en", "not genuine"), ("zh", "证书链接无效")])
 def test_a_forged_link_is_refused_in_words(volunteer, open_page, lang, words):
-    with write_session() as session:
-        code = certificate_code(issue_volunteer(session, user_id=volunteer.id))
+    code = certificate_code(issue_volunteer(user_id=volunteer.id))
     number, signature = code.split(".")
     page = open_page(VERIFY, None, lang=lang, query={"c": f"{number}.{signature[::-1]}"})
     assert not page.exception

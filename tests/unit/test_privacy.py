@@ -10,17 +10,35 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
-from db.models import Balance, Claim, LedgerEntry, ProblemReport, Redemption, Reward, User
+from db.models import (
+    Balance,
+    Certificate,
+    Claim,
+    InboxMessage,
+    LedgerEntry,
+    ProblemReport,
+    ProjectGift,
+    Redemption,
+    Reward,
+    User,
+)
 from manage import main as manage
 from points.accounts.privacy import delete_my_account, export_my_data
 from points.accounts.signin import session_id_for_token, sign_in, start_session, user_for_session
 from points.catalogue.actions import load_catalogue
+from points.certificates.codes import certificate_code
+from points.certificates.issuing import issue_gift
 from points.claims.lifecycle import submit_claim
 from points.common.errors import DomainError
 from points.common.images import clean_photo
+from points.inbox.mail import set_mail_address
+from points.inbox.messages import mark_read, notify
 from points.ledger.chain import GENESIS_HASH, chain_hash
 from points.problems.filing import file_report
+from points.projects.refunds import cancel_and_refund
 from points.rewards.redemptions import load_rewards, redeem
+from tests.conftest import TEST_SECRET
+from tests.support.projects import gift, open_project
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 PASSWORD = "correct-horse-9"
@@ -125,3 +143,68 @@ def test_deleting_blanks_the_note_and_photo_of_the_residents_reports_and_keeps_t
         report = session.get(ProblemReport, report_id)
         assert (report.note, report.photo, report.photo_type) == (None, None, None)
         assert (report.kind, report.status) == ("marine_litter", "new")
+
+
+APPEAL_REASON = "The photo shows 软件园 and Paula's neighbour, not the bottles"
+
+
+@pytest.fixture
+def paula_gave_and_heard(active_resident, make_user):
+    """Paula gave to two projects (the first cancelled and refunded), holds the certificate of the second gift,
+    received two messages (an appeal's reason in an administrator's words; an expiry, read) and gave an address."""
+    user, _ = active_resident
+    admin = make_user("ada", role="admin")
+    cancelled = open_project(admin.id, title_en="Trail benches", title_zh="步道长椅")
+    gift(user.id, cancelled, 200)
+    cancel_and_refund(actor_id=admin.id, project_id=cancelled)
+    kept = gift(user.id, open_project(admin.id), 100)
+    certificate = issue_gift(user_id=user.id, gift_id=kept.id)
+    with write_session() as session:
+        notify(session, user_id=user.id, topic="appeal_dismissed", params={"reason": APPEAL_REASON},
+               key="appeal:test", now=NOW)
+        notify(session, user_id=user.id, topic="points_expired", params={"points": 120, "year": "2025"},
+               key="expired:test", now=NOW)
+        expiry_id = session.execute(select(InboxMessage.id).where(InboxMessage.key == "expired:test")).scalar_one()
+        mark_read(session, user_id=user.id, message_ids=[expiry_id], now=NOW)
+        set_mail_address(session, user_id=user.id, address="paula@example.cn", opted_in=True, now=NOW)
+    return user, certificate
+
+
+def test_the_export_holds_my_gifts_certificates_inbox_and_mail_address(paula_gave_and_heard):
+    user, certificate = paula_gave_and_heard
+    with read_session() as session:
+        data = export_my_data(session, user_id=user.id)
+    files = read_zip(data)
+    assert [(row["project_title_en"], row["points"], row["refunded"]) for row in files["project_gifts.csv"]] == [
+        ("Trail benches", "200", "True"), ("Mangrove planting at Xiatanwei", "100", "False")]
+    assert files["project_gifts.csv"][0]["refunded_at"] and not files["project_gifts.csv"][1]["refunded_at"]
+    [stated] = files["certificates.csv"]
+    assert (stated["kind"], stated["points"], stated["verification_code"]) == ("gift", "100",
+                                                                               certificate_code(certificate))
+    assert TEST_SECRET not in data.decode("latin-1")  # the code its QR link carries, never the signing secret
+    appeal, expiry = files["inbox.csv"]
+    assert (appeal["topic"], appeal["title"], appeal["read"]) == ("appeal_dismissed", "您的申诉未获支持", "False")
+    assert appeal["body"] == f"管理员驳回了您的申诉：{APPEAL_REASON}" and APPEAL_REASON in appeal["params"]
+    assert (expiry["title"], expiry["read"], bool(expiry["read_at"])) == ("120 积分已到期", "True", True)
+    assert [(row["address"], row["opted_in"]) for row in files["mail_address.csv"]] == [("paula@example.cn", "True")]
+
+
+def test_another_residents_export_holds_none_of_them(paula_gave_and_heard, make_user):
+    with read_session() as session:
+        files = read_zip(export_my_data(session, user_id=make_user("quinn").id))
+    assert all(files[name] == [] for name in ("project_gifts.csv", "certificates.csv", "inbox.csv",
+                                              "mail_address.csv"))
+
+
+def test_deleting_blanks_the_free_text_of_my_messages_and_keeps_gifts_and_certificates(paula_gave_and_heard):
+    user, certificate = paula_gave_and_heard
+    delete_my_account(user_id=user.id, password=PASSWORD)
+    with read_session() as session:
+        messages = {message.topic: message for message in session.execute(
+            select(InboxMessage).where(InboxMessage.user_id == user.id)).scalars()}
+        gifts = session.execute(select(ProjectGift.points).where(ProjectGift.user_id == user.id)).scalars().all()
+        kept = session.get(Certificate, certificate.id)
+    assert messages["appeal_dismissed"].params == {"reason": ""}
+    assert messages["points_expired"].params["points"] == 120  # numbers are no one's words
+    assert {message.key for message in messages.values()} == {"appeal:test", "expired:test"}  # a resend stays out
+    assert sorted(gifts) == [100, 200] and kept.points == 100  # the projects' totals and the paper's figures

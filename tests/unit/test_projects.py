@@ -4,8 +4,10 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+import points.projects.refunds as refunds
 from db.engine import read_session, write_session
 from db.models import AuditLog, LedgerEntry, ProjectGift
+from manage import main as manage
 from points.common.errors import DomainError
 from points.ledger.verify import verify_ledger
 from points.projects.refunds import cancel_and_refund, refund_gift
@@ -138,3 +140,74 @@ def test_gifts_are_not_earnings_and_count_against_the_liability(world):
     with read_session() as session:
         totals = point_totals(monthly_totals(session))
     assert (totals.given, totals.outstanding) == (50, 1300 - 50)
+
+
+def cancels() -> list[AuditLog]:
+    with read_session() as session:
+        return list(session.execute(select(AuditLog).where(AuditLog.action == "project_cancelled")).scalars())
+
+
+def test_the_cancel_project_command_refunds_every_gift_once_and_says_so(world, capsys):
+    admin, rita, sam, project_id = world["admin"], world["rita"], world["sam"], world["project"]
+    gift(rita.id, project_id, 200)
+    gift(rita.id, project_id, 100)
+    gift(sam.id, project_id, 300)
+    command = ["cancel-project", str(project_id), "--reason", "The wetland site flooded", "--by", "ada"]
+    assert manage(command) == 0
+    assert capsys.readouterr().out == f"project {project_id} cancelled: 3 gifts refunded\n"
+    assert manage(command) == 0
+    assert capsys.readouterr().out == f"project {project_id} was already cancelled: 0 gifts refunded\n"
+    assert (balance_of(rita.id).points, balance_of(sam.id).points) == (500, 800)
+    assert (project(project_id).status, project(project_id).raised_points) == (CANCELLED, 0)
+    [cancelled] = cancels()
+    assert (cancelled.actor_id, cancelled.after["reason"]) == (admin.id, "The wetland site flooded")
+    assert all(entry.created_by == admin.id for entry in entries_of(rita.id) if entry.points > 0 and
+               entry.kind == "give")
+    assert ledger_is_green()
+
+
+def test_the_command_run_by_the_operator_has_no_actor_and_keeps_the_reason(world, capsys):
+    gift(world["rita"].id, world["project"], 200)
+    assert manage(["cancel-project", str(world["project"]), "--reason", "Sponsor withdrew"]) == 0
+    [cancelled] = cancels()
+    assert (cancelled.actor_id, cancelled.after["reason"]) == (None, "Sponsor withdrew")
+    assert balance_of(world["rita"].id).points == 500
+
+
+@pytest.mark.parametrize("arguments, reason", [
+    (["999", "--reason", "typo"], "error: project_unknown {'project': 999}"),
+    (["{project}", "--reason", "x", "--by", "nobody"], "error: unknown_user {'user': 'nobody'}"),
+    (["{project}", "--reason", "x", "--by", "rita"], "error: forbidden"),
+    (["{project}", "--reason", "   "], "error: reason_required"),
+])
+def test_the_command_refuses_in_one_line_and_changes_nothing(world, capsys, arguments, reason):
+    gift(world["rita"].id, world["project"], 200)
+    assert manage(["cancel-project", *(a.format(project=world["project"]) for a in arguments)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == reason + "\n" and captured.out == ""
+    assert project(world["project"]).status == "open" and balance_of(world["rita"].id).points == 300
+    assert cancels() == []
+
+
+def test_a_cancel_that_fails_half_way_keeps_each_refund_and_the_next_run_finishes(world, monkeypatch, capsys):
+    """A transaction per gift: the refund before the failure stays written, and running again refunds the rest once."""
+    rita, sam, project_id = world["rita"], world["sam"], world["project"]
+    for giver, points in ((rita, 200), (sam, 300), (rita, 100)):
+        gift(giver.id, project_id, points)
+    original, calls = refunds.refund_gift, []
+
+    def fail_on_the_second(session, **params):
+        calls.append(params["gift_id"])
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return original(session, **params)
+
+    monkeypatch.setattr(refunds, "refund_gift", fail_on_the_second)
+    assert manage(["cancel-project", str(project_id), "--reason", "flooded"]) == 1
+    assert capsys.readouterr().err == "error: RuntimeError: disk full\n"
+    assert (balance_of(rita.id).points, balance_of(sam.id).points) == (500 - 100, 800 - 300)  # the first is back
+    monkeypatch.setattr(refunds, "refund_gift", original)
+    assert manage(["cancel-project", str(project_id), "--reason", "flooded"]) == 0
+    assert capsys.readouterr().out == f"project {project_id} was already cancelled: 2 gifts refunded\n"
+    assert (balance_of(rita.id).points, balance_of(sam.id).points) == (500, 800)
+    assert project(project_id).raised_points == 0 and len(cancels()) == 1 and ledger_is_green()
