@@ -1,4 +1,8 @@
-"""A real portal (streamlit run, seeded demo, its own SQLite file) driven by Playwright in Debian's Chromium."""
+"""A real portal (streamlit run, seeded demo, its own database) driven by Playwright in Debian's Chromium.
+
+The portal's database is a SQLite file of its own, or with TEST_DATABASE_URL set a PostgreSQL database of its own
+on that server; there only the tests marked `both_databases` run (the others are SQLite-only: they prepare or read
+the SQLite file themselves, or are not worth a second portal start in CI)."""
 import os
 import subprocess
 import sys
@@ -9,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.portal import PORTAL_SECRET, running_portal
+from tests.conftest import on_postgres
+from tests.support.portal import PORTAL_SECRET, portal_database, running_portal
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -56,6 +61,18 @@ def scaled(milliseconds: float) -> float:
     return milliseconds * WAIT_SCALE
 
 
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, skip every browser test that has not opted in with @pytest.mark.both_databases."""
+    if not on_postgres():
+        return
+    here = Path(__file__).parent
+    sqlite_only = pytest.mark.skip(reason="browser test on SQLite only; to opt in, mark it both_databases and reach "
+                                   "the portal's database through portal_database_url")
+    for item in items:
+        if item.path.is_relative_to(here) and item.get_closest_marker("both_databases") is None:
+            item.add_marker(sqlite_only)
+
+
 def _require_chromium() -> None:
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
@@ -66,20 +83,23 @@ def _require_chromium() -> None:
 
 @pytest.fixture(scope="session")
 def portal_data(tmp_path_factory):
-    """The folder of the portal's own SQLite file (portal.db), for tests that set up what the demo lacks."""
+    """The shared portal's folder; `portal_database_url(portal_data)` is its database, for tests that set up what
+    the demo lacks."""
     return tmp_path_factory.mktemp("portal")
 
 
 @contextmanager
 def seeded_portal(data: Path) -> Iterator[str]:
-    """A portal on `data`'s own SQLite file, seeded with the demo accounts and events; yields its base URL."""
+    """A portal on `portal_database_url(data)`, new and seeded (migrated first) with the demo accounts and events;
+    yields its base URL."""
     _require_chromium()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "GREEN_EGRET_DATA_DIR": str(data),
-           "GREEN_EGRET_SECRET": PORTAL_SECRET}
-    subprocess.run([sys.executable, "manage.py", "seed", "--demo"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    with running_portal(data, start_timeout=60 * WAIT_SCALE) as base:
-        yield base
+    with portal_database(data) as database_url:
+        env = {**os.environ, "DATABASE_URL": database_url, "GREEN_EGRET_DATA_DIR": str(data),
+               "GREEN_EGRET_SECRET": PORTAL_SECRET}
+        subprocess.run([sys.executable, "manage.py", "seed", "--demo"], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+        with running_portal(data, start_timeout=60 * WAIT_SCALE, database_url=database_url) as base:
+            yield base
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,10 @@ from playwright.sync_api import expect
 from tests.browser.conftest import seeded_portal
 from tests.browser.test_journeys import checked, sign_in_zh, text, visit
 from tests.support.pdf_codes import qr_texts
-from tests.support.portal import PORTAL_SECRET
+from tests.support.portal import PORTAL_SECRET, portal_database_url
 
 VOLUNTEER, VOLUNTEER_NAME, PASSWORD = "xiaobai", "林小白", "mangrove-egret-17"
+pytestmark = pytest.mark.both_databases
 
 
 def set_up_volunteer_and_project(data) -> None:
@@ -31,7 +32,7 @@ def set_up_volunteer_and_project(data) -> None:
     from tests.support.projects import open_project
 
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("DATABASE_URL", f"sqlite:///{data / 'portal.db'}")
+        env.setenv("DATABASE_URL", portal_database_url(data))
         env.setenv("GREEN_EGRET_SECRET", PORTAL_SECRET)
         start = utcnow() - timedelta(hours=4)
         with write_session() as session:

@@ -9,10 +9,12 @@ from sqlmodel import Session, select
 
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import scaled, seeded_portal, wait_idle
+from tests.support.portal import portal_database_url
 from ui.i18n import catalogue
 
 ZH = catalogue("zh")
 COMMUNITY = "siming-zengcuoan"
+pytestmark = pytest.mark.both_databases
 
 
 def community_data(data) -> None:
@@ -25,7 +27,7 @@ def community_data(data) -> None:
     from points.common.clock import utcnow
 
     now = utcnow()
-    with Session(engine_for(f"sqlite:///{data / 'portal.db'}")) as session, session.begin():
+    with Session(engine_for(portal_database_url(data))) as session, session.begin():
         # a month of its own: in the demo's months, the demo's few residents' withheld cells would (rightly) take
         # the community's cell with them (complementary suppression, points.reports.open_data)
         cell = OpenDataCell(month="2020-01", district="思明", community=COMMUNITY,

@@ -1,13 +1,16 @@
 """Issue 17's messages on a phone, in Chinese: a resident's inbox shows their message, the menu counts it as
 unread, and reading it clears the count; axe finds nothing serious on the page."""
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import sign_in, wait_idle
+from tests.support.portal import portal_database_url
 from ui.i18n import catalogue
 
 ZH = catalogue("zh")
 READER, PASSWORD = "inbox-reader", "egret-letters-31"
+pytestmark = pytest.mark.both_databases
 
 
 def reader_with_a_message(portal_data) -> None:
@@ -20,7 +23,7 @@ def reader_with_a_message(portal_data) -> None:
     from points.inbox.messages import notify
 
     password = new_password(PASSWORD)
-    with Session(engine_for(f"sqlite:///{portal_data / 'portal.db'}")) as session, session.begin():
+    with Session(engine_for(portal_database_url(portal_data))) as session, session.begin():
         reader = create_user(session, username=READER, password=password, language="zh")
         session.flush()
         notify(session, user_id=reader.id, topic="points_expiring", key="browser:expiring",

@@ -11,8 +11,10 @@ from sqlmodel import Session, select
 from tests.browser.conftest import DEMO_PASSWORD, scaled, seeded_portal
 from tests.browser.test_journeys import checked, sign_in_zh, text, visit
 from tests.browser.test_map import MAP_FRAME, _map_frame
+from tests.support.portal import portal_database_url
 
 ZOOM = 17  # about 1 m a pixel in Xiamen: a click 30 px off the spot is some 30 m away, within the 50 m
+pytestmark = pytest.mark.both_databases
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,7 @@ def reports_portal(reports_data):
 def _engine(data):
     from db.engine import engine_for
 
-    return engine_for(f"sqlite:///{data / 'portal.db'}")
+    return engine_for(portal_database_url(data))
 
 
 def second_resident(data) -> str:
