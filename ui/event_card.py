@@ -12,6 +12,7 @@ from db.config import get_settings
 from db.models import Checkpoint
 from points.checkin import checkpoints
 from points.checkin.ics import event_ics
+from points.checkin.listings import EventListing
 from ui.attempt import attempt
 from ui.format import moment, number, plain
 from ui.i18n import t
@@ -58,7 +59,9 @@ def _sign_up_control(event: Checkpoint, *, user, mine: bool) -> None:
         st.rerun()
 
 
-def event_card(event: Checkpoint, *, place: str, signed: int, mine: bool, user) -> None:
+def event_card(listing: EventListing, *, user) -> None:
+    """One event's card, from what points.checkin.listings read for the whole list at once."""
+    event, place, signed, mine = listing.event, listing.place, listing.signed, listing.mine
     with st.container(border=True):
         st.subheader(plain(title_of(event)))
         st.write(t("checkin.when_where", start=moment(event.starts_at), end=moment(event.ends_at), place=plain(place)))

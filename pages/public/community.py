@@ -1,15 +1,18 @@
 """A community's public page (社区): its CO₂e in the open data, its members who chose to be on the leaderboard,
-and its upcoming events. Open to everyone; a signed-in resident lands on their own community."""
+its upcoming events and its district's environmental reports (a report records the district, not the community:
+points.reports.district_reports). Open to everyone; a signed-in resident lands on their own community."""
 import pandas as pd
 import streamlit as st
 
 from db.engine import read_session
-from points.checkin import checkpoints
+from points.checkin.listings import upcoming_listings
 from points.communities.registry import communities
+from points.reports.district_reports import district_reports
 from points.reports.open_data import community_total
 from points.reports.rollups import refresh_rollups
 from points.score.leaderboard import board
 from ui import auth
+from ui.community_reports import community_reports
 from ui.district_choice import community_name, district_name
 from ui.event_card import event_card
 from ui.format import grams, number
@@ -17,23 +20,23 @@ from ui.i18n import current_language, t
 
 user = auth.current_user()
 st.title(t("nav.community"))
-options = [community.id for community in communities()]
+by_id = {community.id: community for community in communities()}
+options = list(by_id)
 if not options:
     st.info(t("communities.page.none_listed"))
     st.stop()
 wanted = st.query_params.get("c") or (user.community if user is not None else None)
-names = {community.id: f"{community_name(community.id)} · {district_name(community.district)}"
-         for community in communities()}
+names = {key: f"{community_name(key)} · {district_name(community.district)}" for key, community in by_id.items()}
 chosen = st.selectbox(t("communities.page.pick"), options, index=options.index(wanted) if wanted in options else 0,
                       format_func=names.__getitem__, key="community_page")
+district = by_id[chosen].district
+viewer = user.id if user is not None else None
 refresh_rollups()  # folds only what is new: the total and the board are current and never sum the ledger
 with read_session() as session:
     total = community_total(session, community=chosen)
-    members = board(session, period="all", community=chosen, viewer_id=user.id if user is not None else None)
-    upcoming = [(event, checkpoints.place_label(session, checkpoint=event, language=current_language()),
-                 checkpoints.signup_count(session, checkpoint_id=event.id),
-                 user is not None and checkpoints.is_signed_up(session, user_id=user.id, checkpoint_id=event.id))
-                for event in checkpoints.list_upcoming(session, community=chosen)]
+    members = board(session, period="all", community=chosen, viewer_id=viewer)
+    upcoming = upcoming_listings(session, language=current_language(), viewer_id=viewer, community=chosen)
+    reports = district_reports(session, district=district)
 
 st.header(names[chosen])
 st.metric(t("communities.page.total"), grams(total))
@@ -52,5 +55,7 @@ else:
 st.subheader(t("communities.page.events"))
 if not upcoming:
     st.write(t("communities.page.no_events"))
-for event, place, signed, mine in upcoming:
-    event_card(event, place=place, signed=signed, mine=mine, user=user)
+for listing in upcoming:
+    event_card(listing, user=user)
+
+community_reports(reports, district=district)

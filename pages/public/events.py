@@ -4,6 +4,7 @@ import streamlit as st
 
 from db.engine import read_session
 from points.checkin import checkpoints
+from points.checkin.listings import upcoming_listings
 from ui import auth
 from ui.event_card import event_card, finish_pending_signup
 from ui.format import moment, number, plain
@@ -14,15 +15,12 @@ user = auth.current_user()
 st.title(t("nav.events"))
 finish_pending_signup(user)
 with read_session() as session:
-    upcoming = [(event, checkpoints.place_label(session, checkpoint=event, language=current_language()),
-                 checkpoints.signup_count(session, checkpoint_id=event.id),
-                 user is not None and checkpoints.is_signed_up(session, user_id=user.id, checkpoint_id=event.id))
-                for event in checkpoints.list_upcoming(session)]
+    upcoming = upcoming_listings(session, language=current_language(), viewer_id=user.id if user is not None else None)
 
 if not upcoming:
     st.info(t("checkin.no_upcoming"))
-for event, place, signed, mine in upcoming:
-    event_card(event, place=place, signed=signed, mine=mine, user=user)
+for listing in upcoming:
+    event_card(listing, user=user)
 
 if user is not None:
     st.header(t("checkin.my_events"))

@@ -144,10 +144,17 @@ def get_checkpoint(session: Session, *, checkpoint_id: int, lock: bool = False, 
 def place_label(session: Session, *, checkpoint: Checkpoint, language: str | None = None) -> str:
     """The venue's name in one language (both when None), or its coordinates when it is not a known place."""
     place = session.get(Place, checkpoint.place_id) if checkpoint.place_id else None
-    if place is None:
+    return venue_label(checkpoint, names=(place.name_zh, place.name_en) if place else None, language=language)
+
+
+def venue_label(checkpoint: Checkpoint, *, names: tuple[str, str] | None, language: str | None = None) -> str:
+    """place_label's wording from the place's (zh, en) names already read, for a list read in one query
+    (points.checkin.listings)."""
+    if names is None:
         return f"{checkpoint.lat:.5f}, {checkpoint.lon:.5f}"
-    both = f"{place.name_zh} {place.name_en}"
-    return both if language is None else {"zh": place.name_zh, "en": place.name_en}.get(language, both)
+    name_zh, name_en = names
+    both = f"{name_zh} {name_en}"
+    return both if language is None else {"zh": name_zh, "en": name_en}.get(language, both)
 
 
 def _owned(session: Session, *, actor_id: int, checkpoint_id: int) -> Checkpoint:

@@ -7,9 +7,11 @@ What is withheld, and why:
 - and, in a month where the withheld cells together hold fewer than 5 distinct residents, the month's smallest
   published cell as well (complementary suppression). The public landing page shows the city's true CO₂e per
   month (points.reports.stats.city_months); that total minus the month's published cells is the sum of its
-  withheld cells, which must therefore be about at least 5 different people too.
+  withheld cells, which must therefore be about at least 5 different people too (people who still count there:
+  a resident whose credits there were reversed in full keeps a share row but is not one of the 5).
 Every other total published from here (by action, district, community, month; a community page's total) is the
-sum of published cells only, so it adds nothing about a withheld cell. Counts are distinct residents, kept exact
+sum of published cells only, so it adds nothing about a withheld cell; the database decides which cells those
+are, in the one statement both open_data() and community_total() read. Counts are distinct residents, kept exact
 by points.reports.community_rollups; call points.reports.rollups.refresh_rollups() first to include new entries.
 """
 import io
@@ -17,18 +19,19 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, and_, case, distinct, func, or_, select
 from sqlmodel import Session, col
 
 from db.models import OpenDataCell, OpenDataShare, ProblemReport
 from points.common.spreadsheet import SafeWriter
 from points.communities.registry import find_community
-from points.reports.community_rollups import chunks
 from points.reports.dashboard import categories
 
 MIN_RESIDENTS = 5
 CSV_COLUMNS = ("month", "district", "community", "community_name_zh", "community_name_en", "action_code", "category",
                "residents", "co2e_g")
+CELL_KEY = ("month", "district", "community", "action_code")
+CELL_FIELDS = ("id", *CELL_KEY, "residents", "co2e_g")  # Cell's fields, in order
 
 
 @dataclass(frozen=True)
@@ -48,45 +51,39 @@ class OpenData:
     withheld: int  # how many cells were withheld (both kinds of suppression)
 
 
-def all_cells(session: Session) -> list[Cell]:
-    """Every cell anybody's entries made, in (month, district, community, action) order: a few rows per community
-    and month whatever the size of the ledger."""
-    keys = (col(OpenDataCell.month), col(OpenDataCell.district), col(OpenDataCell.community),
-            col(OpenDataCell.action_code))
-    rows = session.execute(select(col(OpenDataCell.id), *keys, col(OpenDataCell.residents),
-                                  col(OpenDataCell.co2e_g)).order_by(*keys)).all()
-    return [Cell(*row) for row in rows]
-
-
-def distinct_residents(session: Session, *, cell_ids: list[int]) -> int:
-    """How many different people have a part in these cells (each has fewer than 5, so this reads few rows)."""
-    people: set[int] = set()
-    for some in chunks(cell_ids):
-        people.update(session.execute(select(col(OpenDataShare.user_id))
-                                      .where(col(OpenDataShare.cell_id).in_(some))).scalars())
-    return len(people)
-
-
-def withheld_cells(session: Session, cells: list[Cell]) -> set[int]:
-    """Ids of the cells not to publish: those of fewer than 5 residents, and, in a month whose withheld cells hold
-    fewer than 5 different people, its smallest published cell (whose own 5 or more residents make up the rest)."""
-    withheld = {cell.id for cell in cells if cell.residents < MIN_RESIDENTS}
-    by_month: dict[str, list[Cell]] = defaultdict(list)
-    for cell in cells:
-        by_month[cell.month].append(cell)
-    for month_cells in by_month.values():
-        hidden = [cell.id for cell in month_cells if cell.id in withheld]
-        shown = [cell for cell in month_cells if cell.id not in withheld]
-        if hidden and shown and distinct_residents(session, cell_ids=hidden) < MIN_RESIDENTS:
-            withheld.add(min(shown, key=lambda cell: (cell.residents, cell.co2e_g, cell.id)).id)
-    return withheld
+def _judged(months: Select | None = None) -> Select:
+    """Every cell with `published` (1 or 0), the rule above decided by the database in one statement: a `small`
+    cell (fewer than 5 residents) is withheld; a month whose small cells hold fewer than 5 different residents
+    (`people`) loses its other cell of `rank` 1, the smallest, too. Limited to `months` when given: a month is
+    always judged whole, so limiting changes no verdict."""
+    small = col(OpenDataCell.residents) < MIN_RESIDENTS
+    # a share counts as community_rollups.counts_as_resident says, the rule behind `residents`
+    counting = or_(col(OpenDataShare.co2e_g) > 0, col(OpenDataShare.points) > 0)
+    people: Select = (
+        select(col(OpenDataCell.month).label("month"), func.count(distinct(col(OpenDataShare.user_id))).label("people"))
+        .select_from(OpenDataCell)
+        .outerjoin(OpenDataShare, and_(col(OpenDataShare.cell_id) == col(OpenDataCell.id), counting))
+        .where(small).group_by(col(OpenDataCell.month)))
+    smallest_first = (col(OpenDataCell.residents), col(OpenDataCell.co2e_g), col(OpenDataCell.id))
+    ranked: Select = select(*(col(getattr(OpenDataCell, name)) for name in CELL_FIELDS),
+                            func.row_number().over(partition_by=(col(OpenDataCell.month), small),
+                                                   order_by=smallest_first).label("rank"))
+    if months is not None:
+        in_months = col(OpenDataCell.month).in_(months)
+        people, ranked = people.where(in_months), ranked.where(in_months)
+    behind, cells = people.subquery(), ranked.subquery()
+    published = and_(cells.c.residents >= MIN_RESIDENTS,
+                     or_(behind.c.people.is_(None), behind.c.people >= MIN_RESIDENTS, cells.c.rank > 1))
+    return (select(*(cells.c[name] for name in CELL_FIELDS), case((published, 1), else_=0).label("published"))
+            .select_from(cells).outerjoin(behind, behind.c.month == cells.c.month))
 
 
 def open_data(session: Session) -> OpenData:
     """The published cells; public, no role needed: nothing in them is about fewer than 5 residents."""
-    cells = all_cells(session)
-    withheld = withheld_cells(session, cells)
-    return OpenData(cells=[cell for cell in cells if cell.id not in withheld], withheld=len(withheld))
+    judged = _judged().subquery()
+    rows = session.execute(select(judged).order_by(*(judged.c[name] for name in CELL_KEY))).all()
+    return OpenData(cells=[Cell(*row[:-1]) for row in rows if row.published],
+                    withheld=sum(1 for row in rows if not row.published))
 
 
 def totals_by(cells: list[Cell], key: Callable[[Cell], str]) -> list[tuple[str, int]]:
@@ -98,8 +95,13 @@ def totals_by(cells: list[Cell], key: Callable[[Cell], str]) -> list[tuple[str, 
 
 
 def community_total(session: Session, *, community: str) -> int:
-    """A community's CO₂e in the open data: the sum of its published cells (its withheld ones stay withheld)."""
-    return sum(cell.co2e_g for cell in open_data(session).cells if cell.community == community)
+    """A community's CO₂e in the open data, in one statement: the sum of its published cells, judged as open_data()
+    judges them (its withheld ones stay withheld), reading only the months the community has cells in."""
+    months = select(col(OpenDataCell.month)).where(col(OpenDataCell.community) == community)
+    judged = _judged(months).subquery()
+    total = session.execute(select(func.coalesce(func.sum(judged.c.co2e_g), 0))
+                            .where(judged.c.community == community, judged.c.published == 1)).scalar_one()
+    return int(total)
 
 
 def report_counts(session: Session) -> list[tuple[str, str, int]]:

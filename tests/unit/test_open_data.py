@@ -9,13 +9,14 @@ from sqlmodel import select
 
 from db.engine import read_session, write_session
 from db.models import OpenDataCell
-from points.communities.registry import Community
+from points.communities.registry import Community, communities
 from points.ledger.chain import post
 from points.reports.dashboard import city_dashboard
 from points.reports.open_data import MIN_RESIDENTS, community_total, open_data, public_csv, totals_by
 from points.reports.rollups import refresh_rollups
 from points.reports.stats import city_months
 from tests.support.ledger import credit
+from tests.support.statements import statements_sent
 
 NOW = datetime(2026, 3, 10, 4, 0, tzinfo=UTC)  # 12:00 on 10 March in Xiamen
 ZENGCUOAN, GAODIAN = "siming-zengcuoan", "huli-gaodian"
@@ -159,3 +160,60 @@ def test_the_csv_lists_published_cells_only_and_is_safe_in_a_spreadsheet(residen
     assert [(row["community"], row["residents"], row["co2e_g"]) for row in rows] == [(ZENGCUOAN, "5", "500")]
     assert rows[0]["community_name_zh"].startswith("'=") and rows[0]["community_name_en"] == "'@SUM(A1)"
     assert int(rows[0]["residents"]) >= MIN_RESIDENTS
+
+
+def page_totals() -> dict[str, int]:
+    """Every community's page total that is not 0, each checked first against the cells open_data() publishes."""
+    refresh_rollups()
+    with read_session() as session:
+        cells = open_data(session).cells
+        totals = {community.id: community_total(session, community=community.id) for community in communities()}
+    assert totals == {community.id: sum(cell.co2e_g for cell in cells if cell.community == community.id)
+                      for community in communities()}
+    return {community: total for community, total in totals.items() if total}
+
+
+def test_a_small_communitys_total_stays_withheld_and_takes_the_smallest_other_with_it(residents):
+    for user_id in residents(5, ZENGCUOAN):
+        credit(user_id, 100, now=NOW)
+    for user_id in residents(4, GAODIAN):
+        credit(user_id, 100, action_code="bus", now=NOW)
+    # Gaodian's four: withheld; Zengcuo'an's five too, or March's city total minus them would be Gaodian's 400 g
+    assert page_totals() == {}
+    credit(residents(1, GAODIAN, first=4)[0], 100, action_code="bus", now=NOW)
+    assert page_totals() == {ZENGCUOAN: 500, GAODIAN: 500}
+
+
+def test_residents_whose_credits_were_reversed_are_not_among_the_five_behind_a_withheld_cell(residents):
+    """Five took the bus in Gaodian and four of them had it reversed in full: the bus cell is one rider's. Had
+    their empty shares counted as people, Zengcuo'an's metro cell would be published, and March's total minus it
+    (670 - 600 g) would be that one rider's 70 g."""
+    for user_id in residents(6, ZENGCUOAN):
+        credit(user_id, 100, now=NOW)
+    riders = residents(5, GAODIAN)
+    entries = [credit(user_id, 70, action_code="bus", now=NOW) for user_id in riders]
+    with write_session() as session:
+        for user_id, entry_id in list(zip(riders, entries, strict=True))[1:]:
+            post(session, user_id=user_id, kind="reversal", points=-70, co2e_g=-70, action_code="bus",
+                 idempotency_key=f"reverse:{entry_id}", original_entry_id=entry_id, request={}, now=NOW)
+    assert page_totals() == {}
+    assert cells()[(GAODIAN, "bus")] == (1, 70)
+    with read_session() as session:
+        assert dict(city_months(session, now=NOW))["2026-03"] == 670
+
+
+def test_a_communitys_total_is_one_statement_however_many_months_and_cells(residents):
+    people, bikers, riders = residents(5, ZENGCUOAN), residents(2, GAODIAN), residents(3, GAODIAN, first=2)
+    for month in (1, 2, 3):  # every month with withheld cells of 5 different people, to be judged month by month
+        when = NOW.replace(month=month)
+        for user_id in people:
+            credit(user_id, 100, now=when)
+            credit(user_id, 10, action_code="bus", now=when)
+        for user_id in bikers:
+            credit(user_id, 40, action_code="bike", now=when)
+        for user_id in riders:
+            credit(user_id, 30, action_code="bus", now=when)
+    assert page_totals() == {ZENGCUOAN: 1650}
+    with read_session() as session, statements_sent() as sent:
+        assert community_total(session, community=ZENGCUOAN) == 1650
+    assert len(sent) == 1
