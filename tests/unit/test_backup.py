@@ -41,6 +41,22 @@ def test_restoring_a_file_that_is_not_a_backup_changes_nothing(make_user, tmp_pa
     assert (_head(), balance_of(ann.id).points) == (head, 120)
 
 
+def test_a_restore_on_postgresql_leaves_the_planner_its_statistics(make_user, tmp_path):
+    """Without them, the planner takes the restored ledger for empty (autovacuum may be off, or late)."""
+    from db.engine import get_engine
+
+    if get_engine().dialect.name != "postgresql":
+        pytest.skip("pg_restore and planner statistics are PostgreSQL's")
+    credit(make_user("ann").id, 120)
+    kept = tmp_path / "city.backup"
+    assert manage.main(["backup", "--out", str(kept)]) == 0
+    assert manage.main(["restore", str(kept)]) == 0
+    with get_engine().connect() as connection:
+        analyzed = connection.exec_driver_sql(
+            "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'ledgerentry'").scalar_one()
+    assert analyzed
+
+
 def test_restoring_a_missing_file_says_so(tmp_path, capsys):
     assert manage.main(["restore", str(tmp_path / "nowhere.backup")]) == 1
     assert "no backup at" in capsys.readouterr().err
