@@ -205,9 +205,12 @@ def run(args) -> int:
         print(f"ledger grown to {size:,} entries for {args.residents:,} residents in "
               f"{time.perf_counter() - began:.1f} s ({get_engine().dialect.name})")
         times.append(time_pages(args.runs))
+    began = time.perf_counter()
     with Session(get_engine()) as session:
         report = verify_ledger(session)
-    print(f"verify-ledger: {'ok' if report.ok else report.first_bad}, {report.entries:,} entries")
+    seconds = time.perf_counter() - began
+    print(f"verify-ledger: {'ok' if report.ok else report.first_bad}, {report.entries:,} entries in {seconds:.1f} s "
+          f"({report.entries / seconds:,.0f} entries/s; target >= 50,000)")
     small, large = times
     print(f"{'page':16} {'role':12} {sizes[0]:>12,} {sizes[1]:>12,}  ratio  (server ms, median of {args.runs})")
     worst = 0.0
