@@ -558,10 +558,12 @@ PROBLEM_STEP_PHOTO = Column("photo", LargeBinary, nullable=True)
 
 class ProblemReport(SQLModel, table=True):
     """An environmental problem a resident pinned on the map (litter, dumping, a full bin...), and where its
-    triage stands. lat/lon are WGS-84; district is the reporter's when they filed it."""
+    triage stands. lat/lon are WGS-84; district and community are the reporter's when they filed it (a move later
+    leaves them; reports filed before migration 0018 have no community)."""
 
     __mapper_args__ = {"properties": {"photo": deferred(PROBLEM_PHOTO)}}
-    __table_args__ = (Index("ix_problemreport_kind_status", "kind", "status"),)
+    __table_args__ = (Index("ix_problemreport_kind_status", "kind", "status"),
+                      Index("ix_problemreport_community_updated_at", "community", "updated_at"))  # a community's page
     id: int | None = Field(default=None, primary_key=True)
     reporter_id: int = Field(foreign_key="user.id", index=True)
     kind: str = Field(max_length=24)
@@ -572,6 +574,7 @@ class ProblemReport(SQLModel, table=True):
     photo_type: str | None = Field(default=None, max_length=32)
     status: str = Field(default="new", max_length=16, index=True)
     district: str | None = Field(default=None, max_length=32)
+    community: str | None = Field(default=None, max_length=64)  # assets/communities.json id
     assignee_id: int | None = Field(default=None, foreign_key="user.id")
     claim_id: int | None = Field(default=None, foreign_key="claim.id")  # the reporter's credit, once confirmed
     created_at: datetime = _when(index=True)

@@ -1,20 +1,21 @@
-"""A community page's environmental reports: its district's, as points.reports.district_reports gives them (kind,
-status and day, never who, a note or a photo), with the page saying why they are the district's."""
+"""A community page's environmental reports: those its residents filed while they lived there, as
+points.reports.community_reports gives them (kind, status and day, never who, a note or a photo), with the page
+saying which reports those are."""
 import pandas as pd
 import streamlit as st
 
 from points.problems.views import PUBLIC_DAYS
-from points.reports.district_reports import DistrictReports
+from points.reports.community_reports import CommunityReports
 from points.reports.open_data import MIN_RESIDENTS
-from ui.district_choice import district_name
+from ui.district_choice import community_name
 from ui.format import day, number
 from ui.i18n import t
 from ui.problem_view import kind_name, status_name
 
 
-def community_reports(reports: DistrictReports, *, district: str) -> None:
+def community_reports(reports: CommunityReports, *, community: str) -> None:
     st.subheader(t("communities.page.reports"))
-    st.caption(t("communities.page.reports_note", district=district_name(district), days=number(PUBLIC_DAYS)))
+    st.caption(t("communities.page.reports_note", community=community_name(community), days=number(PUBLIC_DAYS)))
     if reports.withheld:
         st.write(t("communities.page.reports_withheld", k=MIN_RESIDENTS))
         return

@@ -1,13 +1,13 @@
 """A community's public page (社区): its CO₂e in the open data, its members who chose to be on the leaderboard,
-its upcoming events and its district's environmental reports (a report records the district, not the community:
-points.reports.district_reports). Open to everyone; a signed-in resident lands on their own community."""
+its upcoming events and the environmental reports its residents filed while they lived there
+(points.reports.community_reports). Open to everyone; a signed-in resident lands on their own community."""
 import pandas as pd
 import streamlit as st
 
 from db.engine import read_session
 from points.checkin.listings import upcoming_listings
 from points.communities.registry import communities
-from points.reports.district_reports import district_reports
+from points.reports.community_reports import reports_of_community
 from points.reports.open_data import community_total
 from points.reports.rollups import refresh_rollups
 from points.score.leaderboard import board
@@ -29,14 +29,13 @@ wanted = st.query_params.get("c") or (user.community if user is not None else No
 names = {key: f"{community_name(key)} · {district_name(community.district)}" for key, community in by_id.items()}
 chosen = st.selectbox(t("communities.page.pick"), options, index=options.index(wanted) if wanted in options else 0,
                       format_func=names.__getitem__, key="community_page")
-district = by_id[chosen].district
 viewer = user.id if user is not None else None
 refresh_rollups()  # folds only what is new: the total and the board are current and never sum the ledger
 with read_session() as session:
     total = community_total(session, community=chosen)
     members = board(session, period="all", community=chosen, viewer_id=viewer)
     upcoming = upcoming_listings(session, language=current_language(), viewer_id=viewer, community=chosen)
-    reports = district_reports(session, district=district)
+    reports = reports_of_community(session, community=chosen)
 
 st.header(names[chosen])
 st.metric(t("communities.page.total"), grams(total))
@@ -58,4 +57,4 @@ if not upcoming:
 for listing in upcoming:
     event_card(listing, user=user)
 
-community_reports(reports, district=district)
+community_reports(reports, community=chosen)

@@ -40,6 +40,7 @@ from db.models import (
     User,
 )
 from points.accounts.passwords import verify_password
+from points.accounts.privacy_reports import REPORT_COLUMNS, SUPPORT_COLUMNS, report_files, supported_reports
 from points.accounts.signin import end_all_sessions
 from points.certificates.codes import certificate_code
 from points.common.clock import utcnow
@@ -146,10 +147,15 @@ def export_my_data(session: Session, *, user_id: int) -> bytes:
         "inbox.csv": _csv(INBOX_COLUMNS, _inbox(session, user_id=user_id, language=user.language)),
         "mail_address.csv": _csv(MAIL_COLUMNS, _mail(session, user_id=user_id)),
     }
+    reports, photos = report_files(session, user_id=user_id)
+    files["reports.csv"] = _csv(REPORT_COLUMNS, reports)
+    files["same_problem.csv"] = _csv(SUPPORT_COLUMNS, supported_reports(session, user_id=user_id))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in files.items():
             archive.writestr(name, "\ufeff" + text)
+        for name, photo in photos.items():
+            archive.writestr(name, photo)
     return buffer.getvalue()
 
 
@@ -184,7 +190,11 @@ def _erase(session: Session, *, user_id: int, verified_hash: str, now: datetime)
         appeal.note = ""
         session.add(appeal)
     for report in session.exec(select(ProblemReport).where(col(ProblemReport.reporter_id) == user_id)):
-        report.note, report.photo, report.photo_type = None, None, None  # the spot, kind and status stay the city's
+        # the spot, kind and status stay the city's, and so do the district and community it was filed in: they
+        # now describe an anonymous profile and reach the public only in lists of 5 or more reporters
+        # (points.reports.community_reports); blanking them would take the report off its community's page, a
+        # change anyone watching the page could tie to the deletion
+        report.note, report.photo, report.photo_type = None, None, None
         session.add(report)
     _blank_messages(session, user_id=user_id)
     forget_mail_address(session, user_id=user_id)

@@ -4,6 +4,10 @@ instead of filing a duplicate (FixMyStreet's rule), and the limits that keep one
 The photo comes already cleaned (points.common.images, before the write transaction): nothing is decoded while a
 write lock is held. Filing takes the resident's own lock (their balance row) first, so two filings at once from
 one resident are counted one after the other and the daily limit holds.
+
+A report keeps the reporter's district and community as they are when they file it: a community's page lists the
+reports its residents filed while they lived there (points.reports.community_reports), and a move later takes none
+of them along.
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -107,7 +111,7 @@ def file_report(session: Session, *, user_id: int, kind: str, lat: float, lon: f
     _check_limits(session, user_id=user_id, kind=kind, lat=lat, lon=lon, now=now)
     report = ProblemReport(reporter_id=user_id, kind=kind, lat=lat, lon=lon, note=note, status=NEW,
                            photo=photo.data if photo else None, photo_type=photo.content_type if photo else None,
-                           district=reporter.district, created_at=now, updated_at=now)
+                           district=reporter.district, community=reporter.community, created_at=now, updated_at=now)
     session.add(report)
     session.flush()
     assert report.id is not None  # just flushed

@@ -1,5 +1,6 @@
 """Issue 17 on a phone, in Chinese: a community's public page (its CO₂e, its residents on the leaderboard, its
-event) and the open data page with its explanation and CSV, each at zero serious or critical axe violations."""
+event, its residents' reports: none in the demo) and the open data page with its explanation and CSV, each at zero
+serious or critical axe violations."""
 import re
 from datetime import timedelta
 
@@ -67,6 +68,7 @@ def test_a_community_page_and_the_open_data_on_a_phone_in_chinese(community_port
     expect(page.get_by_text("12.0 千克")).to_be_visible()
     expect(page.get_by_text(ZH["communities.page.members"])).to_be_visible()
     expect(page.get_by_text("曾厝垵净滩")).to_be_visible()
+    expect(page.get_by_text(ZH["communities.page.no_reports"].format(days=90))).to_be_visible()  # the demo has none
     assert_accessible(page, "community (zh, phone)")
     expect(page.get_by_test_id("stDataFrame")).to_have_count(1)  # drawn on a canvas: the AppTest reads its rows
 

@@ -34,7 +34,7 @@ from points.common.images import clean_photo
 from points.inbox.mail import set_mail_address
 from points.inbox.messages import mark_read, notify
 from points.ledger.chain import GENESIS_HASH, chain_hash
-from points.problems.filing import file_report
+from points.problems.filing import file_report, join_report
 from points.projects.refunds import cancel_and_refund
 from points.rewards.redemptions import load_rewards, redeem
 from tests.conftest import TEST_SECRET
@@ -64,7 +64,7 @@ def active_resident(make_user):
 def read_zip(data: bytes) -> dict[str, list[dict]]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {name: list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
-                for name in archive.namelist()}
+                for name in archive.namelist() if name.endswith(".csv")}
 
 
 def chain_is_valid(user_id: int) -> bool:
@@ -143,6 +143,29 @@ def test_deleting_blanks_the_note_and_photo_of_the_residents_reports_and_keeps_t
         report = session.get(ProblemReport, report_id)
         assert (report.note, report.photo, report.photo_type) == (None, None, None)
         assert (report.kind, report.status) == ("marine_litter", "new")
+
+
+def test_the_export_holds_my_reports_with_their_photos_and_the_ones_i_joined(active_resident, make_user):
+    user, _ = active_resident
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 140, 200)).save(buffer, format="JPEG")
+    photo, quinn = clean_photo(buffer.getvalue()), make_user("quinn")
+    with write_session() as session:
+        mine = file_report(session, user_id=user.id, kind="marine_litter", lat=24.43, lon=118.11,
+                           note="Bottles under the boardwalk", photo=photo).id
+        theirs = file_report(session, user_id=quinn.id, kind="illegal_dumping", lat=24.45, lon=118.08,
+                             note="Quinn's words").id
+        join_report(session, user_id=user.id, report_id=theirs)
+    with read_session() as session:
+        data = export_my_data(session, user_id=user.id)
+    files = read_zip(data)
+    [row] = files["reports.csv"]
+    assert (int(row["id"]), row["kind"], row["note"], row["status"]) == (mine, "marine_litter",
+                                                                        "Bottles under the boardwalk", "new")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.read(row["photo_file"]) == photo.data
+    assert [int(row["report_id"]) for row in files["same_problem.csv"]] == [theirs]
+    assert "Quinn's words" not in data.decode("latin-1")  # whose report it is stays theirs
 
 
 APPEAL_REASON = "The photo shows 软件园 and Paula's neighbour, not the bottles"
