@@ -115,6 +115,7 @@
   });
   apply();
   observe();
+  frame.applied = settings.lang;  // what the browser tests wait for: the styles and fix-ups are in place
 
   // On a narrow screen a chosen page must not stay covered by the menu. Streamlit closes it itself only for a
   // phone's user agent (tablets and desktop-mode browsers keep it open), so close whatever is still open.

@@ -67,17 +67,25 @@ def request_digest(request: dict) -> str:
 def entry_fields(entry: LedgerEntry | dict) -> dict:
     """The hashed fields of a stored entry or of the column values about to be inserted."""
     read: Callable[[str], Any] = entry.get if isinstance(entry, dict) else partial(getattr, entry)
-    values = {name: read(name) for name in HASHED_FIELDS}
+    return hashed_form({name: read(name) for name in HASHED_FIELDS})
+
+
+def hashed_form(values: dict) -> dict:
+    """HASHED_FIELDS' values (a new dict, changed in place) as the hash reads them: the time to the microsecond,
+    the quantity by repr, whatever type the database handed back."""
     values["created_at"] = values["created_at"].isoformat(timespec="microseconds")
     if values["quantity"] is not None:
         values["quantity"] = repr(float(values["quantity"]))
     return values
 
 
+def fields_hash(prev_hash: str, fields: dict, key: bytes) -> str:
+    """The chain hash of fields already in hashed_form, with the secret as bytes: verify-ledger's loop."""
+    return hmac.digest(key, (prev_hash + canonical_json(fields)).encode(), "sha256").hex()
+
+
 def chain_hash(prev_hash: str, entry: LedgerEntry | dict, secret: str | None = None) -> str:
-    key = (secret or get_settings().secret).encode()
-    message = (prev_hash + canonical_json(entry_fields(entry))).encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return fields_hash(prev_hash, entry_fields(entry), (secret or get_settings().secret).encode())
 
 
 def open_balance(session: Session, *, user_id: int) -> Balance:

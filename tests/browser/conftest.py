@@ -27,8 +27,9 @@ WAIT_SCALE = float(os.environ.get("GREEN_EGRET_TEST_WAIT_SCALE", "1"))
 QUIET_MS = 150  # the WebSocket has been silent this long after the last answer: the run's output is drawn
 
 # Watches the page's input and WebSocket traffic, so "idle" means: the server answered everything the page sent,
-# the script is not running, and neither an answer nor the user's last input (a click whose message the page may
-# not have sent yet) is more recent than a moment. No fixed sleep: a quiet page returns at once.
+# the script is not running, the portal's frame (ui/frame.js: styles, nav list, texts) is applied, and neither an
+# answer nor the user's last input (a click whose message the page may not have sent yet) is more recent than a
+# moment. No fixed sleep: a quiet page returns at once.
 TRAFFIC_PROBE = """
 (() => {
   window.__geSent = 0; window.__geLastSent = 0; window.__geLastReceived = 0; window.__geLastInput = 0;
@@ -52,6 +53,7 @@ IDLE = """(quiet) => {
     && app.dataset.testScriptState === "notRunning"
     && !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-stale="true"]')
+    && window.__geFrame?.applied
     && window.__geLastReceived >= window.__geLastSent
     && performance.now() - Math.max(window.__geLastReceived, window.__geLastInput) > quiet;
 }"""
