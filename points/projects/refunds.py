@@ -2,9 +2,10 @@
 
 Why not one transaction for all: on SQLite a write transaction is the city-wide lock (BEGIN IMMEDIATE), and a
 project with thousands of gifts would stall every credit meanwhile. The status changes first, so no gift arrives
-after the list of gifts is read; each refund then locks its giver's Balance and the gift and writes a `give`
-entry of the gift's points, naming the gift's entry, keyed by the gift. Running the cancel again (after a crash
-half-way, or a second click) refunds only what is still unrefunded, and a refund can never be written twice.
+after the list of gifts is read; each refund then locks its giver's Balance and the gift, writes a `give` entry
+of the gift's points, naming the gift's entry, keyed by the gift, and tells the giver in the inbox. Running the
+cancel again (after a crash half-way, or a second click) refunds only what is still unrefunded, and a refund (or
+its message) can never be written twice.
 
 The admin page cancels as the signed-in admin; `manage.py cancel-project` as an admin it names or, without one,
 as the operator at the shell (no actor, like the other operator commands), and always with a reason, which the
@@ -20,6 +21,7 @@ from points.audit.journal import record
 from points.common.clock import utcnow
 from points.common.errors import DomainError
 from points.common.roles import ADMIN, require_role
+from points.inbox.messages import notify
 from points.ledger.chain import lock_balance, post
 from points.projects.gifts import GIVE
 from points.projects.registry import CANCELLED, CLOSED, lock_project
@@ -81,6 +83,8 @@ def refund_gift(session: Session, *, gift_id: int, actor_id: int | None, now: da
     project.raised_points -= gift.points
     project.updated_at = now
     session.add_all([gift, project])
+    notify(session, user_id=gift.user_id, topic="gift_refunded", key=f"refund:{gift.id}", now=now,
+           params={"points": gift.points, "title_zh": project.title_zh, "title_en": project.title_en})
     return True
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 import points.projects.refunds as refunds
 from db.engine import read_session, write_session
-from db.models import AuditLog, LedgerEntry, ProjectGift
+from db.models import AuditLog, InboxMessage, LedgerEntry, ProjectGift
 from manage import main as manage
 from points.common.errors import DomainError
 from points.ledger.verify import verify_ledger
@@ -116,6 +116,11 @@ def test_cancelling_refunds_every_gift_once_even_when_run_twice(world):
         assert refund_gift(session, gift_id=gifts[0].id, actor_id=admin.id) is False
     refused("project_not_open", lambda: gift(rita.id, project_id, 10))
     assert ledger_is_green()
+    with read_session() as session:  # each giver is told once per gift, however often the cancel ran
+        told = session.execute(select(InboxMessage.user_id, InboxMessage.params)
+                               .where(InboxMessage.topic == "gift_refunded")).all()
+    assert sorted((user_id, params["points"]) for user_id, params in told) == [(rita.id, 100), (rita.id, 200),
+                                                                               (sam.id, 300)]
 
 
 def test_a_closed_project_keeps_its_points_and_cannot_be_cancelled(world):
