@@ -9,7 +9,7 @@ from sqlalchemy.orm import undefer
 from sqlmodel import Session, col, select
 
 from db.models import Claim, ProblemReport, ProblemStep, ProblemSupport, User
-from points.common.clock import utcnow
+from points.common.clock import local_day, utcnow
 from points.common.errors import DomainError
 from points.common.roles import ACTIVE_USER, ADMIN, STAFF_READERS, require_role
 from points.problems.filing import residents_on
@@ -58,7 +58,7 @@ def public_pins(session: Session, *, now: datetime | None = None) -> list[Report
     counts = residents_on(session, report_ids=[report.id for report in reports if report.id is not None])
     return [ReportPin(report_id=report.id, kind=report.kind, status=report.status,
                       lat=round(report.lat, PUBLIC_DECIMALS), lon=round(report.lon, PUBLIC_DECIMALS),
-                      reported_on=report.created_at.date().isoformat(), residents=counts[report.id])
+                      reported_on=local_day(report.created_at).isoformat(), residents=counts[report.id])
             for report in reports if report.id is not None]
 
 

@@ -235,13 +235,14 @@ def test_a_confirmed_report_is_fixed_not_dismissed_and_an_admin_never_triages_th
                                                               action="confirm"))
 
 
-def test_the_public_map_gets_no_name_note_or_photo_and_a_rounded_spot(people):
+def test_the_public_map_gets_no_name_note_or_photo_a_rounded_spot_and_the_citys_day(people):
+    evening = (utcnow() - timedelta(days=2)).replace(hour=20, minute=30)  # 04:30 the next morning in Xiamen
     report_id = file(people["rita"].id, note="My neighbour 王先生 dumps here, call 138 0000 0000",
-                     spot=(24.433449, 118.109512))
+                     spot=(24.433449, 118.109512), now=evening)
     with read_session() as session:
         pins = views.public_pins(session)
     assert pins == [views.ReportPin(report_id=report_id, kind="marine_litter", status="new", lat=24.4334,
-                                    lon=118.1095, reported_on=report(report_id).created_at.date().isoformat(),
+                                    lon=118.1095, reported_on=(evening.date() + timedelta(days=1)).isoformat(),
                                     residents=1)]
 
 
