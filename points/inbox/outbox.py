@@ -8,6 +8,8 @@ transactions per round, never one held across SMTP:
 2. the sender sends, outside any transaction;
 3. `mark_sent` (one row, right after the server accepted it) or `mark_failed` (attempts + 1, the error, a backoff
    that grows with the attempts; after MAX_ATTEMPTS the row is given up and stays, with its error, for the operator).
+A sent letter is kept KEEP_SENT (a resident asking "did you mail me?" gets an answer), then `prune_sent` deletes
+it: it holds an address and the words of a message, which the inbox keeps anyway.
 
 Two senders at once: on PostgreSQL the claim reads FOR UPDATE SKIP LOCKED, so a second sender passes over rows
 another is claiming and takes the next ones; once the claim commits, its lease keeps them out of every later
@@ -30,6 +32,8 @@ FIRST_RETRY = timedelta(minutes=5)  # then 15, 45 and 135 minutes: three times l
 LEASE = timedelta(minutes=15)  # a claim of CLAIM_BATCH letters sends (or times out) well within it
 CLAIM_BATCH = 20
 ERROR_LENGTH = 400  # MailOutbox.last_error
+KEEP_SENT = timedelta(days=30)
+PRUNE_BATCH = 500  # rows per pruning transaction: a backlog of months is cleared over rounds, never in one lock
 
 
 def queue_letter(session: Session, *, user_id: int, address: str, language: str, subject: str, body: str,
@@ -72,6 +76,14 @@ def mark_failed(letters: list[MailOutbox], *, error: str, now: datetime) -> int:
                             .values(attempts=attempts, last_error=error[:ERROR_LENGTH],
                                     retry_at=now + FIRST_RETRY * 3 ** (attempts - 1)))
     return given_up
+
+
+def prune_sent(*, now: datetime) -> int:
+    """Delete up to PRUNE_BATCH letters sent more than KEEP_SENT ago (through the queue index); how many."""
+    with write_session() as session:
+        old = (select(col(MailOutbox.id)).where(col(MailOutbox.sent_at) < now - KEEP_SENT)
+               .order_by(col(MailOutbox.sent_at)).limit(PRUNE_BATCH))
+        return session.connection().execute(delete(MailOutbox).where(col(MailOutbox.id).in_(old))).rowcount
 
 
 def forget_letters(session: Session, *, user_id: int, sent_too: bool) -> None:

@@ -19,7 +19,7 @@ from email.utils import format_datetime
 from db.config import SmtpSettings, get_settings
 from db.models import MailOutbox
 from points.common.clock import utcnow
-from points.inbox.outbox import CLAIM_BATCH, ERROR_LENGTH, claim_due, mark_failed, mark_sent
+from points.inbox.outbox import CLAIM_BATCH, ERROR_LENGTH, claim_due, mark_failed, mark_sent, prune_sent
 
 SMTP_TIMEOUT_SECONDS = 10
 SENDER_INTERVAL_SECONDS = 30
@@ -41,13 +41,15 @@ class Delivery:
 
 
 def send_due(*, limit: int | None = None, now: datetime | None = None) -> Delivery:
-    """Send the letters that are due, at most `limit`. `now` fixes the clock (tests); by default every claim and
-    mark reads the real one, so a long round's later claims get their full lease."""
+    """Send the letters that are due, at most `limit`, after deleting a batch of long-sent ones. `now` fixes the
+    clock (tests); by default every claim and mark reads the real one, so a long round's later claims get their
+    full lease."""
     settings = get_settings().smtp
     delivery = Delivery()
     if settings is None:
         return delivery
     clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
+    prune_sent(now=clock())
     server: smtplib.SMTP | None = None
     try:
         while (room := _room(limit, delivery)) and (letters := claim_due(limit=room, now=clock())):

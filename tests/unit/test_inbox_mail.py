@@ -168,6 +168,20 @@ def test_a_refused_address_fails_alone_and_the_others_go_oldest_first(make_user,
     assert refused.sent_at is None and refused.attempts == 1 and "SMTPRecipientsRefused" in refused.last_error
 
 
+def test_letters_sent_long_ago_are_deleted_and_recent_or_unsent_ones_stay(make_user, smtp):
+    ann = make_user("ann", language="en")
+    opt_in(ann.id)
+    with write_session() as session:
+        for key in ("old", "recent", "unsent"):
+            expiring(session, ann.id, key=key)
+    now = utcnow()
+    old, recent, unsent = (letter.id for letter in letters())
+    outbox.mark_sent(next(x for x in letters() if x.id == old), now=now - outbox.KEEP_SENT - timedelta(hours=1))
+    outbox.mark_sent(next(x for x in letters() if x.id == recent), now=now - outbox.KEEP_SENT + timedelta(hours=1))
+    assert send_due(limit=0, now=now).sent == 0  # a round with no room to send: it only prunes
+    assert [letter.id for letter in letters()] == [recent, unsent]
+
+
 def test_limit_sends_at_most_that_many_letters(make_user, smtp, capsys):
     users = [make_user(name) for name in ("ann", "bob", "cyd")]
     with write_session() as session:
