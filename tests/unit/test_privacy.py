@@ -174,7 +174,8 @@ APPEAL_REASON = "The photo shows 软件园 and Paula's neighbour, not the bottle
 @pytest.fixture
 def paula_gave_and_heard(active_resident, make_user):
     """Paula gave to two projects (the first cancelled and refunded), holds the certificate of the second gift,
-    received two messages (an appeal's reason in an administrator's words; an expiry, read) and gave an address."""
+    received three messages (the refund; an appeal's reason in an administrator's words; an expiry, read) and gave
+    an address."""
     user, _ = active_resident
     admin = make_user("ada", role="admin")
     cancelled = open_project(admin.id, title_en="Trail benches", title_zh="步道长椅")
@@ -205,7 +206,10 @@ def test_the_export_holds_my_gifts_certificates_inbox_and_mail_address(paula_gav
     assert (stated["kind"], stated["points"], stated["verification_code"]) == ("gift", "100",
                                                                                certificate_code(certificate))
     assert TEST_SECRET not in data.decode("latin-1")  # the code its QR link carries, never the signing secret
-    appeal, expiry = files["inbox.csv"]
+    inbox = {row["topic"]: row for row in files["inbox.csv"]}
+    assert sorted(inbox) == ["appeal_dismissed", "gift_refunded", "points_expired"]
+    appeal, expiry = inbox["appeal_dismissed"], inbox["points_expired"]
+    assert inbox["gift_refunded"]["title"] == "积分已退回：步道长椅"
     assert (appeal["topic"], appeal["title"], appeal["read"]) == ("appeal_dismissed", "您的申诉未获支持", "False")
     assert appeal["body"] == f"管理员驳回了您的申诉：{APPEAL_REASON}" and APPEAL_REASON in appeal["params"]
     assert (expiry["title"], expiry["read"], bool(expiry["read_at"])) == ("120 积分已到期", "True", True)
@@ -229,5 +233,7 @@ def test_deleting_blanks_the_free_text_of_my_messages_and_keeps_gifts_and_certif
         kept = session.get(Certificate, certificate.id)
     assert messages["appeal_dismissed"].params == {"reason": ""}
     assert messages["points_expired"].params["points"] == 120  # numbers are no one's words
-    assert {message.key for message in messages.values()} == {"appeal:test", "expired:test"}  # a resend stays out
+    assert messages["gift_refunded"].params["title_zh"] == "步道长椅"  # the project's name, an admin's, stays
+    assert {message.key for message in messages.values()} - {"appeal:test", "expired:test"} == {
+        messages["gift_refunded"].key}  # a resend stays out
     assert sorted(gifts) == [100, 200] and kept.points == 100  # the projects' totals and the paper's figures

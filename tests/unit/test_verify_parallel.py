@@ -1,6 +1,10 @@
 """verify-ledger in several processes: ranges of users that together cover every id, the same answer as one
 process on a sound ledger, and the first bad entry of the first bad range when one is broken."""
+import subprocess
+import sys
+
 import manage
+from points.ledger import verify_parallel
 from points.ledger.verify_parallel import user_ranges, verify_ledger_parallel
 from tests.support.ledger import entries_of, load, log
 from tests.support.tamper import tamper
@@ -46,3 +50,13 @@ def test_entries_of_a_user_without_a_balance_are_still_read(make_user, database)
     tamper(database, ("DELETE FROM balance WHERE user_id = :id", {"id": users[-1].id}))
     bad = verify_ledger_parallel(2).first_bad
     assert (bad.user_id, bad.problem) == (users[-1].id, "no_balance")
+
+
+def test_a_worker_that_dies_fails_the_command_in_one_line(make_user, monkeypatch, capsys):
+    _city(make_user)
+    dying = [sys.executable, "-c", "import sys; print('Traceback ...', file=sys.stderr); sys.exit('database gone')"]
+    monkeypatch.setattr(verify_parallel, "_start", lambda bounds: subprocess.Popen(
+        dying, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    assert manage.main(["verify-ledger", "--workers", "2"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "a verify-ledger worker failed: database gone" in err and len(err.splitlines()) == 1
