@@ -16,7 +16,7 @@ from db.engine import read_session
 from db.models import PartnerLink
 from points.partners.links import CODE_ALPHABET, CODE_LENGTH
 from points.partners.registry import partner_by_name, signing_secrets
-from tests.browser.conftest import ROOT, WAIT_SCALE, sign_in, wait_idle
+from tests.browser.conftest import ROOT, WAIT_SCALE, scaled, sign_in, wait_idle
 from tests.support.partners import signed_headers
 from tests.support.portal import PORTAL_SECRET, running_portal
 
@@ -68,6 +68,26 @@ def weighing(base: str, partner_id: int, event_id: str) -> tuple[str, int]:
     return result["outcome"], result["points"]
 
 
+def tick(scope, label: str) -> None:
+    """Tick a checkbox by its label and see it ticked: a click that lands while the expander is still opening on a
+    loaded machine is otherwise lost without a word, and the button it enables stays disabled."""
+    box = scope.get_by_role("checkbox", name=label).last
+    for _ in range(3):
+        scope.get_by_text(label).last.click()
+        try:
+            expect(box).to_be_checked(timeout=scaled(3_000))
+            return
+        except AssertionError:
+            continue
+    expect(box).to_be_checked()
+
+
+def press(button) -> None:
+    """Click a button the last run enabled, once the run has drawn it enabled."""
+    expect(button).to_be_enabled()
+    button.click()
+
+
 def test_the_demo_resident_links_and_unlinks_a_partner_in_chinese(on_portal_db, new_page):
     base = on_portal_db
     page = new_page(phone=True)
@@ -77,9 +97,8 @@ def test_the_demo_resident_links_and_unlinks_a_partner_in_chinese(on_portal_db, 
     expect(page.get_by_text("demo-metro", exact=False).first).to_be_visible()  # linked by the demo seed
     page.get_by_text(f"{RECYCLER} · 智能回收机").click()
     expect(page.get_by_text("共享哪些信息").last).to_be_visible()
-    page.get_by_text("我同意向白鹭绿积分共享上述信息").last.click()
-    wait_idle(page)
-    page.get_by_role("button", name="获取关联码").last.click()
+    tick(page, "我同意向白鹭绿积分共享上述信息")
+    press(page.get_by_role("button", name="获取关联码").last)
     wait_idle(page)
     box = page.locator(".st-key-link_code_box")
     expect(box.get_by_text(f"你的 {RECYCLER} 关联码")).to_be_visible()
@@ -98,9 +117,8 @@ def test_the_demo_resident_links_and_unlinks_a_partner_in_chinese(on_portal_db, 
     active = page.locator(f".st-key-link_active_{partner_id}")
     expect(active.get_by_text(f"账户 {SUBJECT}")).to_be_visible()
     expect(page.locator(".st-key-link_code_box")).to_have_count(0)
-    active.get_by_text(f"立即停止 {RECYCLER} 的计分").click()
-    wait_idle(page)
-    active.get_by_role("button", name="解除关联").click()
+    tick(active, f"立即停止 {RECYCLER} 的计分")
+    press(active.get_by_role("button", name="解除关联"))
     wait_idle(page)
     expect(page.get_by_text(f"已解除与 {RECYCLER} 的关联")).to_be_visible()
     expect(page.locator(f".st-key-link_active_{partner_id}")).to_have_count(0)
