@@ -321,6 +321,7 @@ class EarnedWeek(SQLModel, table=True):
     """Points a user earned in a local week (credits minus reversed credits; spending never counts), folded with
     the rollups: the weekly leaderboard reads one row per resident active that week, not the week's ledger."""
 
+    __table_args__ = (Index("ix_earnedweek_week_points", "week", "points"),)  # a week's board, top down
     week: str = Field(primary_key=True, max_length=10)  # the week's Monday, local date
     user_id: int = Field(foreign_key="user.id", primary_key=True)
     points: int = Field(default=0)
@@ -330,7 +331,7 @@ class EarnedTotal(SQLModel, table=True):
     """Points a user earned ever, folded with the rollups: the all-time leaderboard never sums the ledger."""
 
     user_id: int = Field(foreign_key="user.id", primary_key=True)
-    points: int = Field(default=0)
+    points: int = Field(default=0, index=True)  # the board's top and a viewer's neighbours, read down the index
 
 
 class AuditLog(SQLModel, table=True):

@@ -5,6 +5,7 @@ Earned points count (credits minus reversed credits); spending on rewards never 
 from the rollups (points.reports.earned), so a board costs the same at 10k ledger entries as at 10M. Only a nickname
 leaves the database: no username, display name or district of another resident.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,11 +63,26 @@ def _count(session: Session, query) -> int:
     return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
 
 
-def _row(session: Session, query, points, found, viewer_id: int | None) -> Row:
-    """Equal points share a rank (1, 2, 2, 4): one more than those with more points."""
-    user_id, nickname, earned = found
-    rank = _count(session, query.where(points > earned)) + 1
-    return Row(rank=rank, user_id=user_id, nickname=nickname, points=int(earned), me=user_id == viewer_id)
+def _top_rows(found: Sequence, viewer_id: int | None) -> list[Row]:
+    """Ranks of the top straight from the list: whoever has more points than a row is above it, so in it."""
+    rows: list[Row] = []
+    for index, (user_id, nickname, earned) in enumerate(found):
+        rank = rows[-1].rank if rows and rows[-1].points == earned else index + 1
+        rows.append(Row(rank=rank, user_id=user_id, nickname=nickname, points=int(earned), me=user_id == viewer_id))
+    return rows
+
+
+def _window_rows(session: Session, query, window: list, viewer_id: int | None) -> tuple[list[Row], int]:
+    """Ranks of the viewer and neighbours, and the board's size, from one pass over the board: a count of those
+    with more points for each distinct figure in the window (1 + that is the rank), and the count of all."""
+    board_rows = query.subquery()
+    figures = sorted({earned for _, _, earned in window})
+    counts = session.execute(select(func.count(), *(func.count().filter(board_rows.c.points > figure)
+                                                    for figure in figures))).one()
+    above = dict(zip(figures, counts[1:], strict=True))
+    rows = [Row(rank=above[earned] + 1, user_id=user_id, nickname=nickname, points=int(earned), me=user_id == viewer_id)
+            for user_id, nickname, earned in window]
+    return rows, counts[0]
 
 
 def board(session: Session, *, period: str = "week", district: str | None = None, community: str | None = None,
@@ -74,24 +90,26 @@ def board(session: Session, *, period: str = "week", district: str | None = None
     """The top ten, and the viewer with two above and two below (when the viewer is on the board), as of the last
     fold of the rollups: call points.reports.rollups.refresh_rollups() first to include the newest credits.
 
-    A few short queries whatever the city's size (the top by LIMIT, a rank by COUNT), never every resident's row
-    in Python: ties are listed oldest account first.
+    A few short queries whatever the city's size (the top and the neighbours by LIMIT, the ranks around the viewer
+    and the size by one pass of counts), never every resident's row in Python: ties are listed oldest account
+    first. The pass reads one row per resident on the board, so it costs more as residents join, not as the
+    ledger grows.
     """
     if period not in PERIODS:
         raise DomainError("leaderboard_period_invalid")
     query, points = _eligible(period=period, district=district, community=community, now=now or utcnow())
     ordered = (points.desc(), col(User.id))
-    top = [_row(session, query, points, found, viewer_id)
-           for found in session.execute(query.order_by(*ordered).limit(TOP)).all()]
+    top = _top_rows(session.execute(query.order_by(*ordered).limit(TOP)).all(), viewer_id)
     mine = session.execute(query.where(col(User.id) == viewer_id)).first() if viewer_id is not None else None
     if mine is None:
         return Board(top=top, around_me=[], me=None, size=_count(session, query))
-    ahead = or_(points > mine[2], and_(points == mine[2], col(User.id) < mine[0]))
-    behind = or_(points < mine[2], and_(points == mine[2], col(User.id) > mine[0]))
+    # The plain bound first (points >= mine), so the read starts at the viewer's figure down the points index.
+    ahead = and_(points >= mine[2], or_(points > mine[2], col(User.id) < mine[0]))
+    behind = and_(points <= mine[2], or_(points < mine[2], col(User.id) > mine[0]))
     above = session.execute(query.where(ahead).order_by(points.asc(), col(User.id).desc()).limit(NEIGHBOURS)).all()
     below = session.execute(query.where(behind).order_by(*ordered).limit(NEIGHBOURS)).all()
-    around = [_row(session, query, points, found, viewer_id) for found in [*reversed(above), mine, *below]]
-    return Board(top=top, around_me=around, me=next(row for row in around if row.me), size=_count(session, query))
+    around, size = _window_rows(session, query, [*reversed(above), mine, *below], viewer_id)
+    return Board(top=top, around_me=around, me=next(row for row in around if row.me), size=size)
 
 
 def set_leaderboard(session: Session, *, user_id: int, opt_in: bool, nickname: str | None) -> User:

@@ -36,6 +36,15 @@ def test_equal_points_share_a_rank_and_i_see_two_above_and_two_below(make_user):
     assert result.me.rank == 9 and [row.me for row in result.around_me] == [False, False, True, False, False]
 
 
+def test_a_tie_that_starts_above_my_window_keeps_its_rank_in_it(make_user):
+    users = [make_user(f"user{i}", leaderboard_opt_in=True, nickname=f"N{i}") for i in range(8)]
+    for user, points in zip(users, (500, 400, 300, 300, 300, 300, 200, 100), strict=True):
+        credit(user.id, points, now=NOW)
+    result = ranks(viewer=users[6].id)
+    assert [row.rank for row in result.top] == [1, 2, 3, 3, 3, 3, 7, 8] and result.size == 8
+    assert [(row.nickname, row.rank) for row in result.around_me] == [("N4", 3), ("N5", 3), ("N6", 7), ("N7", 8)]
+
+
 def test_only_opted_in_residents_appear_and_spending_never_costs_a_rank(make_user):
     shy = make_user("shy")
     bold = make_user("bold", leaderboard_opt_in=True, nickname="Bold", district="湖里")
