@@ -2,8 +2,9 @@
 who opted in.
 
 Earned points count (credits minus reversed credits); spending on rewards never costs a rank. The totals come
-from the rollups (points.reports.earned), so a board costs the same at 10k ledger entries as at 10M. Only a nickname
-leaves the database: no username, display name or district of another resident.
+from the rollups (points.reports.earned), so a board never reads the ledger: its cost follows the residents on the
+board, not the entries. Only a nickname leaves the database: no username, display name or district of another
+resident.
 """
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,12 +64,17 @@ def _count(session: Session, query) -> int:
     return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
 
 
+def _row(found, rank: int, viewer_id: int | None) -> Row:
+    user_id, nickname, earned = found
+    return Row(rank=rank, user_id=user_id, nickname=nickname, points=int(earned), me=user_id == viewer_id)
+
+
 def _top_rows(found: Sequence, viewer_id: int | None) -> list[Row]:
     """Ranks of the top straight from the list: whoever has more points than a row is above it, so in it."""
     rows: list[Row] = []
-    for index, (user_id, nickname, earned) in enumerate(found):
-        rank = rows[-1].rank if rows and rows[-1].points == earned else index + 1
-        rows.append(Row(rank=rank, user_id=user_id, nickname=nickname, points=int(earned), me=user_id == viewer_id))
+    for index, row in enumerate(found):
+        rank = rows[-1].rank if rows and rows[-1].points == row[2] else index + 1
+        rows.append(_row(row, rank, viewer_id))
     return rows
 
 
@@ -80,9 +86,7 @@ def _window_rows(session: Session, query, window: list, viewer_id: int | None) -
     counts = session.execute(select(func.count(), *(func.count().filter(board_rows.c.points > figure)
                                                     for figure in figures))).one()
     above = dict(zip(figures, counts[1:], strict=True))
-    rows = [Row(rank=above[earned] + 1, user_id=user_id, nickname=nickname, points=int(earned), me=user_id == viewer_id)
-            for user_id, nickname, earned in window]
-    return rows, counts[0]
+    return [_row(row, above[row[2]] + 1, viewer_id) for row in window], counts[0]
 
 
 def board(session: Session, *, period: str = "week", district: str | None = None, community: str | None = None,
