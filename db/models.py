@@ -317,21 +317,39 @@ class RollupWatermark(SQLModel, table=True):
     updated_at: datetime = _when()
 
 
+def _board_indexes(table: str, *lead: str) -> tuple[Index, ...]:
+    """A board's rows in order of points, one index per scope (city, district, community), listed rows only."""
+    listed = text("listed")
+    return tuple(Index(f"ix_{table}_board{suffix}", *lead, *scope, "points", sqlite_where=listed,
+                       postgresql_where=listed)
+                 for suffix, scope in (("", ()), ("_district", ("district",)), ("_community", ("community",))))
+
+
 class EarnedWeek(SQLModel, table=True):
     """Points a user earned in a local week (credits minus reversed credits; spending never counts), folded with
-    the rollups: the weekly leaderboard reads one row per resident active that week, not the week's ledger."""
+    the rollups: the weekly leaderboard reads one row per resident active that week, not the week's ledger.
+    `listed`, `district` and `community` copy the resident's standing for the boards (kept by triggers, 0020),
+    so a board counts ranks from its own rows without joining every resident."""
 
-    __table_args__ = (Index("ix_earnedweek_week_points", "week", "points"),)  # a week's board, top down
+    __table_args__ = _board_indexes("earnedweek", "week")
     week: str = Field(primary_key=True, max_length=10)  # the week's Monday, local date
     user_id: int = Field(foreign_key="user.id", primary_key=True)
     points: int = Field(default=0)
+    listed: bool = Field(default=False)  # a resident who consented, with a usable account
+    district: str | None = Field(default=None, max_length=32)
+    community: str | None = Field(default=None, max_length=64)
 
 
 class EarnedTotal(SQLModel, table=True):
-    """Points a user earned ever, folded with the rollups: the all-time leaderboard never sums the ledger."""
+    """Points a user earned ever, folded with the rollups: the all-time leaderboard never sums the ledger.
+    The board columns are EarnedWeek's."""
 
+    __table_args__ = _board_indexes("earnedtotal")
     user_id: int = Field(foreign_key="user.id", primary_key=True)
-    points: int = Field(default=0, index=True)  # the board's top and a viewer's neighbours, read down the index
+    points: int = Field(default=0)
+    listed: bool = Field(default=False)
+    district: str | None = Field(default=None, max_length=32)
+    community: str | None = Field(default=None, max_length=64)
 
 
 class AuditLog(SQLModel, table=True):

@@ -2,8 +2,9 @@
 who opted in.
 
 Earned points count (credits minus reversed credits); spending on rewards never costs a rank. The totals come
-from the rollups (points.reports.earned), so a board never reads the ledger: its cost follows the residents on the
-board, not the entries. Only a nickname leaves the database: no username, display name or district of another
+from the rollups (points.reports.earned), so a board never reads the ledger, and carry the listing (consent,
+account, district, community) their triggers copy from the resident, so ranks are counted without a join. Only
+a nickname leaves the database: no username, display name or district of another
 resident.
 """
 from collections.abc import Sequence
@@ -40,24 +41,26 @@ class Board:
     size: int
 
 
-def _eligible(*, period: str, district: str | None, community: str | None, now: datetime):
-    """(query of (user id, nickname, earned points) of the residents on this board, its points column), from the
-    earned points the rollups keep (points.reports.earned): one row per resident, never the ledger."""
+def _board_queries(*, period: str, district: str | None, community: str | None, now: datetime):
+    """(query of (user id, nickname, earned points) of the residents shown, query of the board's points for
+    counting ranks, the points column), from the earned points the rollups keep (points.reports.earned): one row
+    per resident, never the ledger.
+
+    Counts read only the earned rows, by the listing their triggers keep (migration 0020), down the board's
+    partial index: no join of every resident. The rows shown also check the resident's own account, so a
+    nickname whose owner has not consented could never appear, whatever happened to a copy."""
+    table: type[EarnedWeek] | type[EarnedTotal] = EarnedWeek if period == "week" else EarnedTotal
+    points = col(table.points)
+    scope = [col(table.listed).is_(True), points > 0]
     if period == "week":
-        points = col(EarnedWeek.points)
-        query = (select(col(User.id), col(User.nickname), points)
-                 .join(EarnedWeek, col(EarnedWeek.user_id) == col(User.id))
-                 .where(col(EarnedWeek.week) == local_day(week_start(now)).isoformat()))
-    else:
-        points = col(EarnedTotal.points)
-        query = (select(col(User.id), col(User.nickname), points)
-                 .join(EarnedTotal, col(EarnedTotal.user_id) == col(User.id)))
-    query = query.where(col(User.role) == RESIDENT, col(User.leaderboard_opt_in).is_(True), ACTIVE_USER, points > 0)
+        scope.append(col(EarnedWeek.week) == local_day(week_start(now)).isoformat())
     if district:
-        query = query.where(col(User.district) == district)
+        scope.append(col(table.district) == district)
     if community:
-        query = query.where(col(User.community) == community)
-    return query, points
+        scope.append(col(table.community) == community)
+    shown = (select(col(User.id), col(User.nickname), points).join(User, col(User.id) == col(table.user_id))
+             .where(*scope, col(User.role) == RESIDENT, col(User.leaderboard_opt_in).is_(True), ACTIVE_USER))
+    return shown, select(points).where(*scope), points
 
 
 def _count(session: Session, query) -> int:
@@ -78,10 +81,10 @@ def _top_rows(found: Sequence, viewer_id: int | None) -> list[Row]:
     return rows
 
 
-def _window_rows(session: Session, query, window: list, viewer_id: int | None) -> tuple[list[Row], int]:
-    """Ranks of the viewer and neighbours, and the board's size, from one pass over the board: a count of those
-    with more points for each distinct figure in the window (1 + that is the rank), and the count of all."""
-    board_rows = query.subquery()
+def _window_rows(session: Session, counted, window: list, viewer_id: int | None) -> tuple[list[Row], int]:
+    """Ranks of the viewer and neighbours, and the board's size, from one pass over the board's points: a count
+    of those with more points for each distinct figure in the window (1 + that is the rank), and the count of all."""
+    board_rows = counted.subquery()
     figures = sorted({earned for _, _, earned in window})
     counts = session.execute(select(func.count(), *(func.count().filter(board_rows.c.points > figure)
                                                     for figure in figures))).one()
@@ -96,23 +99,24 @@ def board(session: Session, *, period: str = "week", district: str | None = None
 
     A few short queries whatever the city's size (the top and the neighbours by LIMIT, the ranks around the viewer
     and the size by one pass of counts), never every resident's row in Python: ties are listed oldest account
-    first. The pass reads one row per resident on the board, so it costs more as residents join, not as the
-    ledger grows.
+    first. The pass reads the board's points down its own index (one entry per resident on it, no join), so it
+    costs a little more as residents join, never as the ledger grows.
     """
     if period not in PERIODS:
         raise DomainError("leaderboard_period_invalid")
-    query, points = _eligible(period=period, district=district, community=community, now=now or utcnow())
+    query, counted, points = _board_queries(period=period, district=district, community=community,
+                                            now=now or utcnow())
     ordered = (points.desc(), col(User.id))
     top = _top_rows(session.execute(query.order_by(*ordered).limit(TOP)).all(), viewer_id)
     mine = session.execute(query.where(col(User.id) == viewer_id)).first() if viewer_id is not None else None
     if mine is None:
-        return Board(top=top, around_me=[], me=None, size=_count(session, query))
+        return Board(top=top, around_me=[], me=None, size=_count(session, counted))
     # The plain bound first (points >= mine), so the read starts at the viewer's figure down the points index.
     ahead = and_(points >= mine[2], or_(points > mine[2], col(User.id) < mine[0]))
     behind = and_(points <= mine[2], or_(points < mine[2], col(User.id) > mine[0]))
     above = session.execute(query.where(ahead).order_by(points.asc(), col(User.id).desc()).limit(NEIGHBOURS)).all()
     below = session.execute(query.where(behind).order_by(*ordered).limit(NEIGHBOURS)).all()
-    around, size = _window_rows(session, query, [*reversed(above), mine, *below], viewer_id)
+    around, size = _window_rows(session, counted, [*reversed(above), mine, *below], viewer_id)
     return Board(top=top, around_me=around, me=next(row for row in around if row.me), size=size)
 
 
