@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
-from db.engine import is_sqlite, write_session
+from db.engine import is_sqlite, read_session, write_session
 from db.models import MailOutbox
 
 MAX_ATTEMPTS = 5
@@ -44,12 +44,18 @@ def queue_letter(session: Session, *, user_id: int, address: str, language: str,
 
 
 def claim_due(*, limit: int, now: datetime) -> list[MailOutbox]:
-    """Up to `limit` unsent letters whose time has come, oldest first, leased to the caller."""
+    """Up to `limit` unsent letters whose time has come, oldest first, leased to the caller.
+
+    A read first: most rounds find nothing due, and they should not take the write lock to learn it (a letter
+    queued just after that read goes out next round)."""
+    due = (select(MailOutbox)
+           .where(col(MailOutbox.sent_at).is_(None), col(MailOutbox.attempts) < MAX_ATTEMPTS,
+                  or_(col(MailOutbox.retry_at).is_(None), col(MailOutbox.retry_at) <= now))
+           .order_by(col(MailOutbox.created_at), col(MailOutbox.id)).limit(limit))
+    with read_session() as session:
+        if session.execute(due.with_only_columns(col(MailOutbox.id)).limit(1)).first() is None:
+            return []
     with write_session() as session:
-        due = (select(MailOutbox)
-               .where(col(MailOutbox.sent_at).is_(None), col(MailOutbox.attempts) < MAX_ATTEMPTS,
-                      or_(col(MailOutbox.retry_at).is_(None), col(MailOutbox.retry_at) <= now))
-               .order_by(col(MailOutbox.created_at), col(MailOutbox.id)).limit(limit))
         if not is_sqlite(session.get_bind()):
             due = due.with_for_update(skip_locked=True)
         letters = list(session.exec(due))
@@ -79,10 +85,16 @@ def mark_failed(letters: list[MailOutbox], *, error: str, now: datetime) -> int:
 
 
 def prune_sent(*, now: datetime) -> int:
-    """Delete up to PRUNE_BATCH letters sent more than KEEP_SENT ago (through the queue index); how many."""
-    with write_session() as session:
-        old = (select(col(MailOutbox.id)).where(col(MailOutbox.sent_at) < now - KEEP_SENT)
-               .order_by(col(MailOutbox.sent_at)).limit(PRUNE_BATCH))
+    """Delete up to PRUNE_BATCH letters sent more than KEEP_SENT ago (through the queue index); how many.
+
+    Found in a read first: the sender calls this every round, and on SQLite a write transaction opened to delete
+    nothing would still hold up every credit in the city while it waits for the lock."""
+    with read_session() as session:
+        old = session.execute(select(col(MailOutbox.id)).where(col(MailOutbox.sent_at) < now - KEEP_SENT)
+                              .order_by(col(MailOutbox.sent_at)).limit(PRUNE_BATCH)).scalars().all()
+    if not old:
+        return 0
+    with write_session() as session:  # a sent letter never changes again; erasure may have deleted some meanwhile
         return session.connection().execute(delete(MailOutbox).where(col(MailOutbox.id).in_(old))).rowcount
 
 

@@ -7,9 +7,10 @@ import time
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import col, select
 
-from db.engine import read_session, write_session
+from db.engine import get_engine, read_session, write_session
 from db.models import MailOutbox
 from manage import main
 from points.accounts.privacy import delete_my_account
@@ -180,6 +181,21 @@ def test_letters_sent_long_ago_are_deleted_and_recent_or_unsent_ones_stay(make_u
     outbox.mark_sent(next(x for x in letters() if x.id == recent), now=now - outbox.KEEP_SENT + timedelta(hours=1))
     assert send_due(limit=0, now=now).sent == 0  # a round with no room to send: it only prunes
     assert [letter.id for letter in letters()] == [recent, unsent]
+
+
+def test_a_round_with_nothing_to_prune_or_send_opens_no_write(make_user, smtp):
+    """The sender wakes every 30 seconds: with no letter due and none old enough to delete, it only reads."""
+    ann = make_user("ann", language="en")
+    opt_in(ann.id)
+    writes: list[bool] = []
+    engine = get_engine()
+    listener = lambda connection: writes.append(not connection.get_execution_options().get("readonly"))  # noqa: E731
+    event.listen(engine, "begin", listener)
+    try:
+        assert send_due(now=utcnow()).sent == 0
+    finally:
+        event.remove(engine, "begin", listener)
+    assert writes and not any(writes)
 
 
 def test_limit_sends_at_most_that_many_letters(make_user, smtp, capsys):
