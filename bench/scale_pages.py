@@ -92,12 +92,16 @@ class Timing:
         return statistics.median(self.large) / statistics.median(self.small)
 
 
-def interleaved(small_url: str, large_url: str, *, rounds: int) -> dict[tuple[str, str], Timing]:
-    """Every page and role timed `rounds` times on each side after one warm-up run each, sides alternating."""
+def interleaved(small_url: str, large_url: str, *, rounds: int, pages: list[str] | None = None
+                ) -> dict[tuple[str, str], Timing]:
+    """Every page (or those keyed in `pages`) and role timed `rounds` times on each side after one warm-up run
+    each, sides alternating."""
     sides = (Side(small_url), Side(large_url))
     found: dict[tuple[str, str], Timing] = {}
     try:
         for key, path, role in page_cases():
+            if pages and key not in pages:
+                continue
             samples: tuple[list[float], list[float]] = ([], [])
             for side in sides:
                 side.time(path, role)  # warm-up: imports, caches, the database's own pages

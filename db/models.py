@@ -319,9 +319,8 @@ class RollupWatermark(SQLModel, table=True):
 
 def _board_indexes(table: str, *lead: str) -> tuple[Index, ...]:
     """A board's rows in order of points, one index per scope (city, district, community), listed rows only."""
-    listed = text("listed")
-    return tuple(Index(f"ix_{table}_board{suffix}", *lead, *scope, "points", sqlite_where=listed,
-                       postgresql_where=listed)
+    return tuple(Index(f"ix_{table}_board{suffix}", *lead, *scope, "points", sqlite_where=text("listed = 1"),
+                       postgresql_where=text("listed"))  # as each database's queries read it (migration 0020)
                  for suffix, scope in (("", ()), ("_district", ("district",)), ("_community", ("community",))))
 
 

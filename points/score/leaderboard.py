@@ -51,7 +51,9 @@ def _board_queries(*, period: str, district: str | None, community: str | None, 
     nickname whose owner has not consented could never appear, whatever happened to a copy."""
     table: type[EarnedWeek] | type[EarnedTotal] = EarnedWeek if period == "week" else EarnedTotal
     points = col(table.points)
-    scope = [col(table.listed).is_(True), points > 0]
+    # The bare column, not `IS TRUE`: PostgreSQL proves `listed` (or `listed = true`) implies the partial indexes'
+    # `WHERE listed`, but not `listed IS TRUE`, and would scan the whole table instead (bench scale --big).
+    scope = [col(table.listed), points > 0]
     if period == "week":
         scope.append(col(EarnedWeek.week) == local_day(week_start(now)).isoformat())
     if district:
