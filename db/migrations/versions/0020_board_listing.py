@@ -30,7 +30,7 @@ WATCHED = ("role", "leaderboard_opt_in", "disabled", "deleted_at", "district", "
 LISTED = "{u}.role = 'resident' AND {u}.leaderboard_opt_in AND NOT {u}.disabled AND {u}.deleted_at IS NULL"
 # Each database's partial index is written as its queries read the column: SQLAlchemy renders a boolean as
 # `listed = 1` on SQLite, which matches an index only on the same words; PostgreSQL proves `listed` from it.
-LISTED_WHERE = {"sqlite_where": sa.text("listed = 1"), "postgresql_where": sa.text("listed")}
+SQLITE_LISTED, POSTGRESQL_LISTED = sa.text("listed = 1"), sa.text("listed")
 # A resident's changed row (NEW) rewrites the listing of all their earned rows.
 RELIST = "".join(f"UPDATE {table} SET listed = {LISTED.format(u='NEW')}, district = NEW.district, "
                  f"community = NEW.community WHERE user_id = NEW.id; " for table in TABLES)
@@ -83,7 +83,7 @@ def upgrade() -> None:
         op.execute(f"UPDATE {table} SET (listed, district, community) = (SELECT {LISTED.format(u='u')}, u.district, "
                    f"u.community FROM {quoted} u WHERE u.id = {table}.user_id)")
         for name, columns in _indexes(table).items():
-            op.create_index(name, table, columns, **LISTED_WHERE)
+            op.create_index(name, table, columns, sqlite_where=SQLITE_LISTED, postgresql_where=POSTGRESQL_LISTED)
     if op.get_bind().dialect.name == "sqlite":
         _sqlite_triggers()
     else:
