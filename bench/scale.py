@@ -15,13 +15,11 @@ import os
 import random
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bench.dashboard import DISTRICTS, in_scratch_folder
 from bench.ledger import SECRET, _spread
 from bench.scale_pages import interleaved
 
-ROOT = Path(__file__).resolve().parents[1]
 BATCH = 20_000
 TARGET_RATIO = 1.3
 ACTIONS = ("metro", "bus", "bike", "walk", "paper", "plastic", "glass", "metal")

@@ -4,8 +4,7 @@ who opted in.
 Earned points count (credits minus reversed credits); spending on rewards never costs a rank. The totals come
 from the rollups (points.reports.earned), so a board never reads the ledger, and carry the listing (consent,
 account, district, community) their triggers copy from the resident, so ranks are counted without a join. Only
-a nickname leaves the database: no username, display name or district of another
-resident.
+a nickname leaves the database: no username, display name or district of another resident.
 """
 from collections.abc import Sequence
 from dataclasses import dataclass
